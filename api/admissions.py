@@ -1,0 +1,294 @@
+"""/admissions: admission cases, their 25 steps, exceptions, and history."""
+
+from datetime import date, datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Header, status
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
+from api.history import history_out
+from api.schemas import EntryIn, EventOut, Written
+from domain.admission import AdmissionCase, Applicant, Basis
+from domain.commands import (
+    GrantException,
+    SubmitApplication,
+    TakeStep,
+    TerminateCase,
+    TransferCase,
+    WithdrawCase,
+)
+from domain.findings import Finding, case_findings
+from domain.progress import next_steps, stage
+from domain.step_details import StepDetails, one_of
+from domain.steps import STEPS, Step
+from services.bootstrap import Memberflow
+
+router = APIRouter(prefix="/admissions", tags=["admissions"])
+
+
+class AdmissionCreate(EntryIn):
+    applicant: Applicant
+    branch_id: UUID
+    basis: str = Field(json_schema_extra=one_of(Basis), description="A-1.2")
+
+
+class ExceptionCreate(EntryIn):
+    step: str = Field(description="slug of the step the exception lets through")
+    rule: str = Field(description="id of the hard rule it lets that step pass, e.g. A-7.1")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class ClosingIn(EntryIn):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class TransferIn(EntryIn):
+    to_branch_id: UUID
+
+
+class StageOut(BaseModel):
+    number: int
+    slug: str
+    name_zh: str
+
+
+class RecordedStep(BaseModel):
+    number: int
+    slug: str
+    version: int
+    occurred_on: date
+    recorded_at: datetime
+    waived: list[str]
+
+
+class NextStepOut(BaseModel):
+    number: int
+    slug: str
+    name_zh: str
+    not_before: date | None = Field(description="earliest date a hard rule allows")
+    due: date | None = Field(description="date a soft rule expects it by")
+
+
+class ExceptionOut(BaseModel):
+    step: str
+    rule: str
+    reason: str
+    used: bool
+    version: int
+
+
+class FindingOut(BaseModel):
+    kind: str
+    rule: str | None
+    step: str
+    version: int
+    occurred_on: date
+    recorded_at: datetime
+    detail_zh: str
+    detail_en: str
+
+
+class Probation(BaseModel):
+    start: date
+    end: date
+    extended_months: int
+
+
+class CasePublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    version: int
+    position: int | None = Field(default=None, description="event log position of this write")
+    status: str
+    stage: StageOut
+    applicant: Applicant
+    basis: str
+    branch_id: UUID
+    approving_committee_id: UUID
+    completed_steps: list[RecordedStep]
+    next_steps: list[NextStepOut]
+    probation: Probation | None
+    party_standing_from: date | None = Field(description="A-24.3: the end of probation")
+    exceptions: list[ExceptionOut]
+    findings: list[FindingOut]
+
+
+def case_public(
+    case: AdmissionCase, memberflow: Memberflow, position: int | None = None
+) -> CasePublic:
+    policy = memberflow.settings.policy
+    current = stage(case)
+    start, end = case.probation_start, case.probation_end
+    return CasePublic(
+        id=case.id,
+        version=case.version,
+        position=position,
+        status=case.status.value,
+        stage=StageOut(number=current.number, slug=current.slug, name_zh=current.zh),
+        applicant=case.applicant,
+        basis=case.basis,
+        branch_id=case.branch_id,
+        approving_committee_id=memberflow.organizations.approving_committee(case.branch_id).id,
+        completed_steps=[
+            RecordedStep(
+                number=r.number,
+                slug=r.slug,
+                version=r.version,
+                occurred_on=r.occurred_on,
+                recorded_at=r.recorded_at,
+                waived=list(r.waived),
+            )
+            for r in case.records
+        ],
+        next_steps=[
+            NextStepOut(
+                number=n.step.number,
+                slug=n.step.slug,
+                name_zh=n.step.zh,
+                not_before=n.not_before,
+                due=n.due,
+            )
+            for n in next_steps(case, policy)
+        ],
+        probation=Probation(
+            start=start, end=end, extended_months=sum(m for m, _ in case.extensions)
+        )
+        if start and end
+        else None,
+        party_standing_from=case.party_standing_from,
+        exceptions=[
+            ExceptionOut(step=e.step, rule=e.rule, reason=e.reason, used=e.used, version=e.version)
+            for e in case.exceptions
+        ],
+        findings=[_finding_out(f) for f in case_findings(case, policy)],
+    )
+
+
+def _finding_out(finding: Finding) -> FindingOut:
+    return FindingOut(
+        kind=finding.kind,
+        rule=finding.rule,
+        step=finding.step,
+        version=finding.version,
+        occurred_on=finding.occurred_on,
+        recorded_at=finding.recorded_at,
+        detail_zh=finding.detail_zh,
+        detail_en=finding.detail_en,
+    )
+
+
+def _written_case(memberflow: Memberflow, written: Written) -> CasePublic:
+    return case_public(memberflow.membership.case(written.id), memberflow, written.position)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CasePublic,
+    summary="Record step 1 (application_submitted) and open a case",
+)
+def submit_application(
+    body: AdmissionCreate, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+) -> CasePublic:
+    command = SubmitApplication(body.applicant, body.branch_id, body.basis, body.entry())
+    written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
+    return _written_case(memberflow, written)
+
+
+@router.get("/{case_id}", response_model=CasePublic)
+def get_case(case_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -> CasePublic:
+    return case_public(memberflow.membership.case(case_id), memberflow)
+
+
+@router.get("/{case_id}/history", response_model=list[EventOut])
+def get_history(case_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -> list[EventOut]:
+    memberflow.membership.case(case_id)  # 404 unless it is a case
+    return history_out(memberflow.membership.history(case_id))
+
+
+@router.post(
+    "/{case_id}/exceptions",
+    response_model=CasePublic,
+    summary="Let one named step pass one named hard rule (DOMAIN.md §0)",
+)
+def grant_exception(
+    case_id: UUID,
+    body: ExceptionCreate,
+    memberflow: MemberflowDep,
+    actor: Writer,
+    request_id: RequestId,
+) -> CasePublic:
+    command = GrantException(case_id, body.step, body.rule, body.reason, body.entry())
+    written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
+    return _written_case(memberflow, written)
+
+
+@router.post("/{case_id}/withdrawal", response_model=CasePublic, summary="case_withdrawn")
+def withdraw(
+    case_id: UUID, body: ClosingIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+) -> CasePublic:
+    command = WithdrawCase(case_id, body.reason, body.entry())
+    written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
+    return _written_case(memberflow, written)
+
+
+@router.post("/{case_id}/termination", response_model=CasePublic, summary="case_terminated")
+def terminate(
+    case_id: UUID, body: ClosingIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+) -> CasePublic:
+    command = TerminateCase(case_id, body.reason, body.entry())
+    written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
+    return _written_case(memberflow, written)
+
+
+@router.post("/{case_id}/transfer", response_model=CasePublic, summary="transferred (A-T)")
+def transfer(
+    case_id: UUID, body: TransferIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+) -> CasePublic:
+    command = TransferCase(case_id, body.to_branch_id, body.entry())
+    written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
+    return _written_case(memberflow, written)
+
+
+def _step_body(step: Step) -> type[EntryIn]:
+    """The request body of a step: the common entry fields and the step's own facts, flat."""
+    name = "".join(part.title() for part in step.slug.split("_")) + "Body"
+    bases: tuple[type[EntryIn], ...] = (EntryIn, step.details)  # type: ignore[assignment]
+    return create_model(name, __base__=bases)
+
+
+def _details(step: Step, body: BaseModel) -> StepDetails:
+    fields = body.model_dump(include=set(step.details.model_fields))
+    return step.details.model_validate(fields)
+
+
+def _add_step_route(step: Step) -> None:
+    body_model: Any = _step_body(step)
+
+    def record_step(
+        case_id: UUID,
+        body: body_model,
+        memberflow: MemberflowDep,
+        actor: Writer,
+        request_id: RequestId,
+        if_match: Annotated[int | None, Header(description="expected case version")] = None,
+    ) -> CasePublic:
+        command = TakeStep(case_id, step.slug, _details(step, body), body.entry(), if_match)
+        written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
+        return _written_case(memberflow, written)
+
+    router.add_api_route(
+        f"/{{case_id}}/steps/{step.slug}",
+        record_step,
+        methods=["POST"],
+        response_model=CasePublic,
+        name=f"step_{step.slug}",
+        summary=f"Step {step.number}: {step.slug} ({step.zh})",
+    )
+
+
+for _step in STEPS[1:]:
+    _add_step_route(_step)

@@ -1,0 +1,63 @@
+"""The FastAPI application: routers, error translation and request ids, wired once."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib.metadata import version
+
+import structlog
+from fastapi import FastAPI, Request, Response
+from fastapi.routing import APIRoute
+
+from api import admissions, errors, health, members, organizations
+from services.bootstrap import Memberflow
+
+log = structlog.get_logger("memberflow.http")
+
+
+def _operation_id(route: APIRoute) -> str:
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def create_app(memberflow: Memberflow) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        memberflow.close()
+
+    app = FastAPI(
+        title="memberflow",
+        version=version("memberflow"),
+        description="发展党员与换届选举工作流 — party member development and term-change elections",
+        generate_unique_id_function=_operation_id,
+        lifespan=lifespan,
+    )
+    app.state.memberflow = memberflow
+    errors.install(app)
+    for router in (health.router, organizations.router, members.router, admissions.router):
+        app.include_router(router)
+    app.middleware("http")(_bind_request_id)
+    return app
+
+
+async def _bind_request_id(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+    request.state.request_id = request_id
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(request_id=request_id)
+    started = time.perf_counter()
+    response = await call_next(request)
+    response.headers["x-request-id"] = request_id
+    log.info(
+        "http.request",
+        method=request.method,
+        path=request.url.path,
+        status=response.status_code,
+        ms=round((time.perf_counter() - started) * 1000, 1),
+    )
+    return response

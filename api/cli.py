@@ -1,0 +1,65 @@
+"""The ``memberflow`` command: serve, token, demo-data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import typer
+import uvicorn
+
+from api.app import create_app
+from domain.context import Role
+from services import bootstrap, demo, logging, tokens
+from services.settings import Settings
+
+cli = typer.Typer(help="memberflow: 发展党员与换届选举工作流", no_args_is_help=True)
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+) -> None:
+    """Run the HTTP service on the configured store."""
+    settings = Settings()
+    logging.configure(settings)
+    app = create_app(bootstrap.build(settings))
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+
+
+@cli.command()
+def token(
+    sub: Annotated[str, typer.Option(help="the user's id")],
+    role: Annotated[Role, typer.Option(help="the user's role")],
+    org: Annotated[
+        UUID | None, typer.Option(help="the user's organization (not for admin)")
+    ] = None,
+    member: Annotated[UUID | None, typer.Option(help="the user's own member record")] = None,
+) -> None:
+    """Print a bearer token signed with the configured secret."""
+    try:
+        typer.echo(
+            tokens.issue(Settings(), subject=sub, role=role, organization_id=org, member_id=member)
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+@cli.command("demo-data")
+def demo_data(
+    members: Annotated[int, typer.Option(help="how many members to register")] = 300,
+    cases: Annotated[int, typer.Option(help="how many admission cases to open")] = 60,
+) -> None:
+    """Fill the configured store with a small realistic setting (skipped if it is not empty)."""
+    settings = Settings()
+    logging.configure(settings.model_copy(update={"log_level": "WARNING"}))
+    memberflow = bootstrap.build(settings)
+    try:
+        demo.fill(memberflow, members=members, cases=cases)
+    finally:
+        memberflow.close()
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,314 @@
+"""The admission case: one person's road from application to full membership (DOMAIN.md §2)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+from pydantic import Field
+
+from domain import admission_rules
+from domain.context import Context, ValueObject
+from domain.dates import add_months, add_years
+from domain.errors import RulesBroken, Violation, refuse
+from domain.members import Member
+from domain.policy import Policy
+from domain.step_details import (
+    AdmissionDecision,
+    ConversionMeeting,
+    ConversionOutcome,
+    MeetingVote,
+    PoliticalReview,
+    ReviewConclusion,
+    StepDetails,
+)
+from domain.steps import BY_NUMBER, BY_SLUG, Step
+
+
+class Basis(StrEnum):
+    """A-1.2: why this organization receives the application."""
+
+    WORK_UNIT = "work_unit"
+    STUDY_UNIT = "study_unit"
+    RESIDENCE = "residence"
+    MOBILE = "mobile"
+
+
+class Applicant(ValueObject):
+    name: str = Field(min_length=1, max_length=100)
+    birth_date: date
+    unit: str | None = Field(default=None, description="work or study unit, or residence (A-1.2)")
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    WITHDRAWN = "withdrawn"
+    TERMINATED = "terminated"
+    REJECTED = "rejected"
+    ARCHIVED = "archived"
+
+
+REJECTED_SLUG = "admission_rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class StepRecord:
+    """One recorded step as the case remembers it. ``version`` orders records within the case."""
+
+    number: int
+    slug: str
+    details: StepDetails
+    context: Context
+    waived: tuple[str, ...]
+    version: int
+
+    @property
+    def occurred_on(self) -> date:
+        return self.context.occurred_on
+
+    @property
+    def recorded_at(self) -> datetime:
+        return self.context.recorded_at
+
+
+@dataclass(slots=True)
+class ExceptionRecord:
+    step: str
+    rule: str
+    reason: str
+    context: Context
+    version: int
+    used: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What a step's rules need from outside the case, gathered by the service."""
+
+    today: date
+    approving_committee_id: UUID
+    members: Mapping[UUID, Member | None]
+    policy: Policy
+
+
+class AdmissionCase(Aggregate):
+    @event("ApplicationSubmitted")
+    def __init__(
+        self,
+        person_id: UUID,
+        applicant: Applicant,
+        branch_id: UUID,
+        basis: str,
+        branch_unit: str | None,
+        context: Context,
+    ) -> None:
+        self.person_id = person_id
+        self.applicant = applicant
+        self.branch_id = branch_id
+        self.basis = basis
+        self.branch_unit = branch_unit
+        self.status = CaseStatus.OPEN
+        self.records: list[StepRecord] = [
+            StepRecord(1, BY_NUMBER[1].slug, StepDetails(), context, (), 1)
+        ]
+        self.exceptions: list[ExceptionRecord] = []
+        self.extensions: list[tuple[int, int]] = []  # (months, version)
+        self.transfers: list[tuple[UUID, UUID, Context]] = []
+        self.closing: tuple[str, Context] | None = None
+
+    @classmethod
+    def submit(
+        cls,
+        *,
+        person_id: UUID,
+        applicant: Applicant,
+        branch_id: UUID,
+        basis: str,
+        branch_unit: str | None,
+        context: Context,
+        today: date,
+    ) -> AdmissionCase:
+        violations = admission_rules.check_submission(applicant, basis, context, today)
+        if violations:
+            raise RulesBroken(violations)
+        return cls(
+            person_id=person_id,
+            applicant=applicant,
+            branch_id=branch_id,
+            basis=basis,
+            branch_unit=branch_unit,
+            context=context,
+        )
+
+    # Reading the case.
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is CaseStatus.OPEN
+
+    def records_of(self, number: int) -> list[StepRecord]:
+        return [record for record in self.records if record.number == number]
+
+    def latest(self, number: int) -> StepRecord | None:
+        found = self.records_of(number)
+        return found[-1] if found else None
+
+    def has(self, number: int) -> bool:
+        return self.latest(number) is not None
+
+    @property
+    def round_started_at(self) -> int:
+        """The version of the last probation extension: a conversion round starts there."""
+        return self.extensions[-1][1] if self.extensions else 0
+
+    def in_current_round(self, number: int) -> list[StepRecord]:
+        return [r for r in self.records_of(number) if r.version > self.round_started_at]
+
+    @property
+    def admitting_meeting(self) -> StepRecord | None:
+        """The latest branch meeting on admission (step 15): the one that counts."""
+        return self.latest(15)
+
+    @property
+    def approval(self) -> StepRecord | None:
+        approval = self.latest(17)
+        return approval if approval and approval.slug != REJECTED_SLUG else None
+
+    @property
+    def probation_start(self) -> date | None:
+        """A-17.3: probation starts on the date of the branch meeting that admitted."""
+        meeting = self.admitting_meeting
+        return meeting.occurred_on if self.approval and meeting else None
+
+    @property
+    def probation_end(self) -> date | None:
+        start = self.probation_start
+        if start is None:
+            return None
+        return add_months(add_years(start, 1), sum(months for months, _ in self.extensions))
+
+    @property
+    def party_standing_from(self) -> date | None:
+        """A-24.3: party standing counts from the end of probation, once conversion is approved."""
+        return self.probation_end if self.has(24) else None
+
+    def exceptions_open_for(self, slug: str) -> list[ExceptionRecord]:
+        return [e for e in self.exceptions if e.step == slug and not e.used]
+
+    # Commands.
+
+    def take_step(self, step: Step, details: StepDetails, context: Context, facts: Facts) -> None:
+        violations = admission_rules.check_step(self, step, details, context, facts)
+        waived = self._waivable(step, violations)
+        remaining = [v for v in violations if v.rule.id not in waived]
+        if remaining:
+            raise RulesBroken(remaining)
+        self._record_step(
+            slug=event_slug(step, details), details=details, context=context, waived=waived
+        )
+        self._follow_up(details, context)
+
+    def _waivable(self, step: Step, violations: list[Violation]) -> tuple[str, ...]:
+        granted = {e.rule for e in self.exceptions_open_for(step.slug)}
+        return tuple(sorted({v.rule.id for v in violations} & granted))
+
+    def _follow_up(self, details: StepDetails, context: Context) -> None:
+        """Events that a step's outcome brings with it, recorded in the same command."""
+        if isinstance(details, PoliticalReview) and details.conclusion == ReviewConclusion.FAILED:
+            self._terminate(reason="political review failed", rule="A-10.2", context=context)
+        if isinstance(details, ConversionMeeting) and details.passed:
+            if details.outcome == ConversionOutcome.EXTEND:
+                self._extend_probation(months=details.extension_months or 0, context=context)
+            elif details.outcome == ConversionOutcome.CANCEL:
+                self._terminate(reason="probation cancelled", rule="A-23.3", context=context)
+
+    @event("StepRecorded")
+    def _record_step(
+        self, slug: str, details: StepDetails, context: Context, waived: tuple[str, ...]
+    ) -> None:
+        number = BY_SLUG[slug].number if slug != REJECTED_SLUG else 17
+        self.records.append(
+            StepRecord(number, slug, details, context, tuple(waived), self.version + 1)
+        )
+        for rule_id in waived:
+            exceptions = self.exceptions_open_for(BY_NUMBER[number].slug)
+            next(e for e in exceptions if e.rule == rule_id).used = True
+        if slug == REJECTED_SLUG:
+            self.status = CaseStatus.REJECTED
+        elif number == 25:
+            self.status = CaseStatus.ARCHIVED
+
+    def grant_exception(
+        self, *, step: Step, rule_id: str, reason: str, context: Context, facts: Facts
+    ) -> None:
+        violations = admission_rules.check_exception(self, step, rule_id, reason, context, facts)
+        if violations:
+            raise RulesBroken(violations)
+        self._grant_exception(step=step.slug, rule=rule_id, reason=reason.strip(), context=context)
+
+    @event("ExceptionGranted")
+    def _grant_exception(self, step: str, rule: str, reason: str, context: Context) -> None:
+        self.exceptions.append(ExceptionRecord(step, rule, reason, context, self.version + 1))
+
+    def withdraw(self, *, reason: str, context: Context, today: date) -> None:
+        admission_rules.check_closing(self, context, today)
+        self._withdraw(reason=reason, context=context)
+
+    @event("Withdrawn")
+    def _withdraw(self, reason: str, context: Context) -> None:
+        self.status = CaseStatus.WITHDRAWN
+        self.closing = (reason, context)
+
+    def terminate(self, *, reason: str, context: Context, today: date) -> None:
+        admission_rules.check_closing(self, context, today)
+        self._terminate(reason=reason, rule=None, context=context)
+
+    @event("Terminated")
+    def _terminate(self, reason: str, rule: str | None, context: Context) -> None:
+        self.status = CaseStatus.TERMINATED
+        self.closing = (reason, context)
+
+    @event("ProbationExtended")
+    def _extend_probation(self, months: int, context: Context) -> None:
+        self.extensions.append((months, self.version + 1))
+
+    def transfer(self, *, to_branch_id: UUID, context: Context, today: date) -> None:
+        admission_rules.check_closing(self, context, today)
+        if to_branch_id == self.branch_id:
+            raise refuse("A-T", "转入党支部与原党支部相同。", "The case is already in that branch.")
+        self._transfer(from_branch_id=self.branch_id, to_branch_id=to_branch_id, context=context)
+
+    @event("Transferred")
+    def _transfer(self, from_branch_id: UUID, to_branch_id: UUID, context: Context) -> None:
+        self.transfers.append((from_branch_id, to_branch_id, context))
+        self.branch_id = to_branch_id
+
+
+def event_slug(step: Step, details: StepDetails) -> str:
+    if isinstance(details, AdmissionDecision) and not details.approved:
+        return REJECTED_SLUG
+    return step.slug
+
+
+def admit_member(case: AdmissionCase, context: Context) -> Member:
+    """O-3: an approved admission adds a probationary member to the registry."""
+    assert case.probation_start is not None
+    return Member(
+        name=case.applicant.name,
+        birth_date=case.applicant.birth_date,
+        branch_id=case.branch_id,
+        joined_on=case.probation_start,
+        full_since=None,
+        rights_suspended=False,
+        under_party_probation=False,
+        admission_case_id=case.id,
+        context=context,
+    )
+
+
+def meeting_passed(record: StepRecord | None) -> bool:
+    return record is not None and isinstance(record.details, MeetingVote) and record.details.passed

@@ -1,0 +1,113 @@
+"""Commands: one small frozen value per intention, as the API or the demo data expresses it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from domain.admission import Applicant
+from domain.context import DocumentRef
+from domain.members import MemberStatus
+from domain.organizations import OrgKind
+from domain.step_details import StepDetails
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the person entering a command states about it: the business date and the papers."""
+
+    occurred_on: date
+    comment: str | None = None
+    documents: tuple[DocumentRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterOrganization:
+    name: str
+    kind: OrgKind
+    parent_id: UUID | None
+    may_approve_admissions: bool
+    unit: str | None
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class SetDevelopmentPlan:
+    organization_id: UUID
+    year: int
+    admissions: int
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterMember:
+    name: str
+    birth_date: date
+    branch_id: UUID
+    status: MemberStatus
+    joined_on: date
+    full_since: date | None
+    rights_suspended: bool
+    under_party_probation: bool
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitApplication:
+    applicant: Applicant
+    branch_id: UUID
+    basis: str
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class TakeStep:
+    case_id: UUID
+    slug: str
+    details: StepDetails
+    entry: Entry
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GrantException:
+    case_id: UUID
+    step: str
+    rule: str
+    reason: str
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawCase:
+    case_id: UUID
+    reason: str
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class TerminateCase:
+    case_id: UUID
+    reason: str
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class TransferCase:
+    case_id: UUID
+    to_branch_id: UUID
+    entry: Entry
+
+
+Command = (
+    RegisterOrganization
+    | SetDevelopmentPlan
+    | RegisterMember
+    | SubmitApplication
+    | TakeStep
+    | GrantException
+    | WithdrawCase
+    | TerminateCase
+    | TransferCase
+)

@@ -1,0 +1,57 @@
+"""Errors the domain raises. The API translates them to problem+json once, at its boundary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from domain.rules import Rule, rule
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken hard rule, with what was wrong in this instance."""
+
+    rule: Rule
+    detail_zh: str
+    detail_en: str
+
+    @classmethod
+    def of(cls, rule_id: str, zh: str = "", en: str = "") -> Violation:
+        found = rule(rule_id)
+        return cls(found, _join(found.zh, zh), _join(found.en, en))
+
+
+def _join(sentence: str, detail: str) -> str:
+    return f"{sentence} {detail}".strip()
+
+
+class DomainError(Exception):
+    pass
+
+
+class RulesBroken(DomainError):
+    """A command broke one or more hard rules; nothing was recorded."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        super().__init__("; ".join(f"{v.rule.id}: {v.detail_en}" for v in violations))
+
+    @property
+    def first(self) -> Violation:
+        return self.violations[0]
+
+
+def refuse(rule_id: str, zh: str = "", en: str = "") -> RulesBroken:
+    return RulesBroken([Violation.of(rule_id, zh, en)])
+
+
+class NotFound(DomainError):
+    def __init__(self, kind: str, identifier: UUID | str) -> None:
+        self.kind = kind
+        self.identifier = identifier
+        super().__init__(f"{kind} {identifier} not found")
+
+
+class Conflict(DomainError):
+    """Another writer changed the same aggregate first; the command was not recorded."""

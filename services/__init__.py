@@ -1,0 +1,1 @@
+"""The service layer: eventsourcing applications, command handlers and the composition root."""

@@ -1,0 +1,117 @@
+"""The eventsourcing applications: where aggregates are read from and saved to the store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+from eventsourcing.persistence import JSONTranscoder, Transcoding
+
+from domain import organizations as org_rules
+from domain.admission import AdmissionCase
+from domain.context import ValueObject
+from domain.errors import NotFound
+from domain.members import Member
+from domain.organizations import Organization
+from domain.persons import Person
+
+A = TypeVar("A", bound=Aggregate)
+
+
+class DateAsISO(Transcoding):
+    type = date
+    name = "date_iso"
+
+    def encode(self, obj: date) -> str:
+        return obj.isoformat()
+
+    def decode(self, data: str) -> date:
+        return date.fromisoformat(data)
+
+
+class ValueObjectAsDict(Transcoding):
+    """A pydantic value object as its JSON form; validated again when read back."""
+
+    def __init__(self, cls: type[ValueObject]) -> None:
+        self.type = cls
+        self.name = cls.__name__
+
+    def encode(self, obj: ValueObject) -> dict[str, Any]:
+        return obj.model_dump(mode="json")
+
+    def decode(self, data: dict[str, Any]) -> ValueObject:
+        cls: type[ValueObject] = self.type
+        return cls.model_validate(data)
+
+
+def _value_object_classes(root: type[ValueObject] = ValueObject) -> Iterator[type[ValueObject]]:
+    for cls in root.__subclasses__():
+        yield cls
+        yield from _value_object_classes(cls)
+
+
+class MemberflowApplication(Application[UUID]):
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(DateAsISO())
+        for cls in _value_object_classes():
+            transcoder.register(ValueObjectAsDict(cls))
+
+    def get_as(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
+        """The aggregate of type ``cls``; NotFound when there is none (or another kind)."""
+        found = self.find(cls, aggregate_id)
+        if found is None:
+            raise NotFound(what, aggregate_id)
+        return found
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        try:
+            found: Aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, cls) else None
+
+    def history(self, aggregate_id: UUID) -> list[DomainEventProtocol[UUID]]:
+        return list(self.events.get(aggregate_id))
+
+
+class Organizations(MemberflowApplication):
+    """The organization tree (DOMAIN.md §1)."""
+
+    name = "organizations"
+
+    def organization(self, organization_id: UUID) -> Organization:
+        return self.get_as(Organization, organization_id, "organization")
+
+    def lineage(self, organization_id: UUID) -> list[Organization]:
+        """The organization and its ancestors, up to the root."""
+        chain = [self.organization(organization_id)]
+        while (parent_id := chain[-1].parent_id) is not None:
+            chain.append(self.organization(parent_id))
+        return chain
+
+    def approving_committee(self, organization_id: UUID) -> Organization:
+        return org_rules.approving_committee(self.lineage(organization_id))
+
+
+class Membership(MemberflowApplication):
+    """Members, the people on the road to membership, and their admission cases.
+
+    They share one application because an admission that is approved or converted changes the
+    case and the registry together, and both must be saved atomically.
+    """
+
+    name = "membership"
+
+    def case(self, case_id: UUID) -> AdmissionCase:
+        return self.get_as(AdmissionCase, case_id, "admission case")
+
+    def member(self, member_id: UUID) -> Member:
+        return self.get_as(Member, member_id, "member")
+
+    def person(self, person_id: UUID) -> Person | None:
+        return self.find(Person, person_id)

@@ -1,0 +1,113 @@
+"""The command bus: the one place where commands are handled, logged and saved.
+
+Every write of memberflow passes through ``CommandBus.handle``: it builds the event context from
+the actor and the clock, runs the command's handler, saves what the handler changed in a single
+atomic write, and logs the outcome with the rule id on refusal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+import structlog
+from eventsourcing.persistence import IntegrityError
+
+from domain.commands import Command, Entry, TakeStep
+from domain.context import Actor, Context
+from domain.errors import Conflict, NotFound, RulesBroken
+from domain.policy import Policy
+from services.applications import Membership, Organizations
+from services.clock import Clock, today
+from services.handlers import HANDLERS, Unit
+
+log = structlog.get_logger("memberflow.commands")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a command produced: the aggregate it was about, its version, and where in which
+    application's event log its last event landed."""
+
+    subject_id: UUID
+    version: int
+    log: str
+    position: int
+
+
+class CommandBus:
+    def __init__(
+        self, *, organizations: Organizations, membership: Membership, policy: Policy, clock: Clock
+    ) -> None:
+        self.organizations = organizations
+        self.membership = membership
+        self.policy = policy
+        self.clock = clock
+
+    def handle(self, command: Command, *, actor: Actor, request_id: str) -> Outcome:
+        bound = log.bind(
+            command=type(command).__name__,
+            actor=actor.id,
+            role=actor.role.value,
+            **_subject(command),
+        )
+        try:
+            outcome = self._handle(command, actor, request_id)
+        except RulesBroken as refused:
+            bound.info(
+                "command.refused",
+                outcome="refused",
+                rule=refused.first.rule.id,
+                rules=[v.rule.id for v in refused.violations],
+            )
+            raise
+        except (Conflict, NotFound) as failed:
+            bound.info("command.failed", outcome=type(failed).__name__.lower(), error=str(failed))
+            raise
+        bound.info(
+            "command.recorded",
+            outcome="recorded",
+            subject_id=str(outcome.subject_id),
+            version=outcome.version,
+            log=outcome.log,
+            position=outcome.position,
+        )
+        return outcome
+
+    def _handle(self, command: Command, actor: Actor, request_id: str) -> Outcome:
+        now = self.clock.now()
+
+        def context(entry: Entry) -> Context:
+            return Context(
+                occurred_on=entry.occurred_on,
+                recorded_at=now,
+                actor=actor,
+                request_id=request_id,
+                comment=entry.comment,
+                documents=entry.documents,
+            )
+
+        unit = Unit(self.organizations, self.membership, self.policy, today(self.clock), context)
+        changes = HANDLERS[type(command)](command, unit)
+        try:
+            recordings = changes.application.save(*changes.aggregates)
+        except IntegrityError:
+            raise Conflict(
+                f"{changes.subject_id} was changed by another writer; try again"
+            ) from None
+        subject = next(a for a in changes.aggregates if a.id == changes.subject_id)
+        return Outcome(
+            changes.subject_id,
+            subject.version,
+            changes.application.name,
+            recordings[-1].notification.id,
+        )
+
+
+def _subject(command: Command) -> dict[str, str]:
+    fields = {}
+    if case_id := getattr(command, "case_id", None):
+        fields["case_id"] = str(case_id)
+    if isinstance(command, TakeStep):
+        fields["step"] = command.slug
+    return fields

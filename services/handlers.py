@@ -1,0 +1,250 @@
+"""One handler per command: read what it needs, let the domain decide, return what to save.
+
+Handlers never save; the command bus saves what they return, in one atomic write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.admission import AdmissionCase, Facts, admit_member
+from domain.admission_rules import check_date
+from domain.commands import (
+    Entry,
+    GrantException,
+    RegisterMember,
+    RegisterOrganization,
+    SetDevelopmentPlan,
+    SubmitApplication,
+    TakeStep,
+    TerminateCase,
+    TransferCase,
+    WithdrawCase,
+)
+from domain.context import Context
+from domain.errors import Conflict, RulesBroken, refuse
+from domain.members import Member, MemberStatus
+from domain.organizations import Organization, OrgKind
+from domain.persons import Person
+from domain.policy import Policy
+from domain.step_details import ContactsAssignment, IntroducersAssignment, StepDetails
+from domain.steps import BY_SLUG
+from services.applications import MemberflowApplication, Membership, Organizations
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """What a handler works with."""
+
+    organizations: Organizations
+    membership: Membership
+    policy: Policy
+    today: date
+    context: Callable[[Entry], Context]
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Aggregates a handler changed, all in one application, to be saved together."""
+
+    application: MemberflowApplication
+    subject_id: UUID
+    aggregates: tuple[Aggregate, ...]
+
+
+def register_organization(command: RegisterOrganization, unit: Unit) -> Changes:
+    parent = unit.organizations.organization(command.parent_id) if command.parent_id else None
+    organization = Organization.register(
+        name=command.name,
+        kind=command.kind,
+        parent=parent,
+        may_approve_admissions=command.may_approve_admissions,
+        unit=command.unit,
+        context=_dated(command.entry, unit),
+    )
+    return Changes(unit.organizations, organization.id, (organization,))
+
+
+def set_development_plan(command: SetDevelopmentPlan, unit: Unit) -> Changes:
+    organization = unit.organizations.organization(command.organization_id)
+    organization.set_development_plan(
+        year=command.year, admissions=command.admissions, context=_dated(command.entry, unit)
+    )
+    return Changes(unit.organizations, organization.id, (organization,))
+
+
+def register_member(command: RegisterMember, unit: Unit) -> Changes:
+    branch = unit.organizations.organization(command.branch_id)
+    if branch.kind not in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH):
+        raise refuse(
+            "O-3", "党员编入党支部或党总支。", "A member belongs to a branch or general branch."
+        )
+    context = _dated(command.entry, unit)
+    for day in (command.joined_on, command.full_since):
+        if day is not None and day > unit.today:
+            raise refuse("MF-FUTURE-DATE", f"{day}。", f"{day}.")
+    member_id = Member.create_id(command.name, command.birth_date)
+    if unit.membership.find(Member, member_id) is not None:
+        raise Conflict(f"{command.name} ({command.birth_date}) is already in the registry")
+    full = command.status is MemberStatus.FULL
+    member = Member(
+        name=command.name,
+        birth_date=command.birth_date,
+        branch_id=branch.id,
+        joined_on=command.joined_on,
+        full_since=(command.full_since or command.joined_on) if full else None,
+        rights_suspended=command.rights_suspended,
+        under_party_probation=command.under_party_probation,
+        admission_case_id=None,
+        context=context,
+    )
+    return Changes(unit.membership, member.id, (member,))
+
+
+def submit_application(command: SubmitApplication, unit: Unit) -> Changes:
+    branch = _branch(command.branch_id, unit)
+    unit.organizations.approving_committee(branch.id)  # O-1: someone must be able to approve
+    applicant = command.applicant
+    _check_single_open_case(applicant.name, applicant.birth_date, unit)
+    context = unit.context(command.entry)
+    person_id = Person.create_id(applicant.name, applicant.birth_date)
+    person = unit.membership.person(person_id) or Person(
+        name=applicant.name, birth_date=applicant.birth_date, context=context
+    )
+    case = AdmissionCase.submit(
+        person_id=person.id,
+        applicant=applicant,
+        branch_id=branch.id,
+        basis=command.basis,
+        branch_unit=branch.unit,
+        context=context,
+        today=unit.today,
+    )
+    person.open_case(case.id, context)
+    return Changes(unit.membership, case.id, (person, case))
+
+
+def _check_single_open_case(name: str, birth_date: date, unit: Unit) -> None:
+    """A-X, decided on aggregates with deterministic ids, never on a read model."""
+    if unit.membership.find(Member, Member.create_id(name, birth_date)):
+        raise refuse("A-X", f"{name} 已是党员。", f"{name} is already a party member.")
+    person = unit.membership.person(Person.create_id(name, birth_date))
+    if person and person.latest_case_id:
+        case = unit.membership.case(person.latest_case_id)
+        if case.is_open:
+            raise refuse("A-X", f"在办案卷 {case.id}。", f"Case {case.id} is still open.")
+
+
+def _branch(branch_id: UUID, unit: Unit) -> Organization:
+    branch = unit.organizations.organization(branch_id)
+    if branch.kind is not OrgKind.BRANCH:
+        raise refuse(
+            "MF-ORG-TREE", f"{branch.name} 不是党支部。", f"{branch.name} is not a branch."
+        )
+    return branch
+
+
+def take_step(command: TakeStep, unit: Unit) -> Changes:
+    case = _case(command.case_id, command.expected_version, unit)
+    step = BY_SLUG[command.slug]
+    context = unit.context(command.entry)
+    case.take_step(step, command.details, context, _facts(case, command.details, unit))
+    changed: list[Aggregate] = [case]
+    if step.number == 17 and case.approval is not None:
+        changed.append(admit_member(case, context))
+    if step.number == 24 and case.probation_end is not None:
+        member = unit.membership.member(
+            Member.create_id(case.applicant.name, case.applicant.birth_date)
+        )
+        member.convert(full_since=case.probation_end, context=context)
+        changed.append(member)
+    return Changes(unit.membership, case.id, tuple(changed))
+
+
+def _case(case_id: UUID, expected_version: int | None, unit: Unit) -> AdmissionCase:
+    case = unit.membership.case(case_id)
+    if expected_version is not None and case.version != expected_version:
+        raise Conflict(f"case {case_id} is at version {case.version}, not {expected_version}")
+    return case
+
+
+def _facts(case: AdmissionCase, details: StepDetails, unit: Unit) -> Facts:
+    return Facts(
+        today=unit.today,
+        approving_committee_id=unit.organizations.approving_committee(case.branch_id).id,
+        members={m: unit.membership.find(Member, m) for m in _referenced_members(details)},
+        policy=unit.policy,
+    )
+
+
+def _referenced_members(details: StepDetails) -> tuple[UUID, ...]:
+    if isinstance(details, ContactsAssignment):
+        return details.contacts
+    if isinstance(details, IntroducersAssignment):
+        return details.introducers
+    return ()
+
+
+def grant_exception(command: GrantException, unit: Unit) -> Changes:
+    case = unit.membership.case(command.case_id)
+    step = BY_SLUG.get(command.step)
+    if step is None:
+        raise refuse(
+            "MF-EXCEPTION", f"没有步骤 “{command.step}”。", f"There is no step '{command.step}'."
+        )
+    case.grant_exception(
+        step=step,
+        rule_id=command.rule,
+        reason=command.reason,
+        context=unit.context(command.entry),
+        facts=_facts(case, StepDetails(), unit),
+    )
+    return Changes(unit.membership, case.id, (case,))
+
+
+def withdraw_case(command: WithdrawCase, unit: Unit) -> Changes:
+    case = unit.membership.case(command.case_id)
+    case.withdraw(reason=command.reason, context=unit.context(command.entry), today=unit.today)
+    return Changes(unit.membership, case.id, (case,))
+
+
+def terminate_case(command: TerminateCase, unit: Unit) -> Changes:
+    case = unit.membership.case(command.case_id)
+    case.terminate(reason=command.reason, context=unit.context(command.entry), today=unit.today)
+    return Changes(unit.membership, case.id, (case,))
+
+
+def transfer_case(command: TransferCase, unit: Unit) -> Changes:
+    case = unit.membership.case(command.case_id)
+    target = unit.organizations.organization(command.to_branch_id)
+    if target.kind is not OrgKind.BRANCH:
+        raise refuse("A-T", f"{target.name} 不是党支部。", f"{target.name} is not a branch.")
+    case.transfer(to_branch_id=target.id, context=unit.context(command.entry), today=unit.today)
+    return Changes(unit.membership, case.id, (case,))
+
+
+def _dated(entry: Entry, unit: Unit) -> Context:
+    """The context of a command whose aggregate has no date rules of its own."""
+    context = unit.context(entry)
+    if violations := check_date(context, unit.today):
+        raise RulesBroken(violations)
+    return context
+
+
+HANDLERS: dict[type[Any], Callable[[Any, Unit], Changes]] = {
+    RegisterOrganization: register_organization,
+    SetDevelopmentPlan: set_development_plan,
+    RegisterMember: register_member,
+    SubmitApplication: submit_application,
+    TakeStep: take_step,
+    GrantException: grant_exception,
+    WithdrawCase: withdraw_case,
+    TerminateCase: terminate_case,
+    TransferCase: transfer_case,
+}

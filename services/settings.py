@@ -1,0 +1,74 @@
+"""All configuration in one typed place. Every field is read from ``MEMBERFLOW_<NAME>``."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.policy import Policy
+
+DEVELOPMENT_SECRET = "memberflow-development-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MEMBERFLOW_", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("data")
+    database_url: str | None = Field(
+        default=None,
+        description="sqlite:///path/file.db or postgresql://user@host:port/db[?schema=name]; "
+        "default: a SQLite file in data_dir",
+    )
+    db_pool_size: int = Field(default=5, ge=1)
+    db_pool_max_overflow: int = Field(default=10, ge=0)
+    db_lock_timeout_seconds: int = Field(default=10, ge=1)
+
+    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
+    token_hours: int = Field(default=12, ge=1)
+
+    log_format: Literal["console", "json"] | None = Field(
+        default=None, description="default: console in development, json in production"
+    )
+    log_level: str = "INFO"
+
+    policy_late_entry_days: int = Field(default=30, ge=0)
+    policy_activist_min_months: int | None = Field(default=None, ge=0)
+    policy_political_review_valid_months: int = Field(default=12, ge=1)
+    policy_conversion_meeting_grace_months: int = Field(default=3, ge=0)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> Self:
+        if (
+            self.environment == "production"
+            and self.secret_key.get_secret_value() == DEVELOPMENT_SECRET
+        ):
+            raise ValueError(
+                "set MEMBERFLOW_SECRET_KEY: the development secret is refused in production"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'memberflow.db'}"
+
+    @property
+    def store_kind(self) -> Literal["sqlite", "postgresql"]:
+        return "postgresql" if self.resolved_database_url.startswith("postgres") else "sqlite"
+
+    @property
+    def resolved_log_format(self) -> Literal["console", "json"]:
+        return self.log_format or ("json" if self.environment == "production" else "console")
+
+    @cached_property
+    def policy(self) -> Policy:
+        return Policy(
+            late_entry_days=self.policy_late_entry_days,
+            activist_min_months=self.policy_activist_min_months,
+            political_review_valid_months=self.policy_political_review_valid_months,
+            conversion_meeting_grace_months=self.policy_conversion_meeting_grace_months,
+        )

@@ -1,0 +1,80 @@
+"""The one place where events are stored: the eventsourcing persistence each application uses.
+
+A database URL from the settings becomes eventsourcing's environment. Each application keeps its
+events in a table named after it, on SQLite as on PostgreSQL, so that applications can share one
+SQLite file and, on PostgreSQL, writers of one application never wait on another's table lock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import psycopg
+from eventsourcing.persistence import ApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
+from psycopg import sql
+
+from services.settings import Settings
+
+
+class SQLiteStoreFactory(SQLiteFactory):
+    """eventsourcing's SQLite factory, with one events table per application."""
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = SQLiteApplicationRecorder(
+            datastore=self.datastore, events_table_name=f"{self.env.name.lower()}_events"
+        )
+        if self.env_create_table():
+            recorder.create_table()
+        return recorder
+
+
+def persistence_env(settings: Settings) -> dict[str, str]:
+    url = settings.resolved_database_url
+    if settings.store_kind == "sqlite":
+        return _sqlite_env(url, settings)
+    return _postgres_env(url, settings)
+
+
+def _sqlite_env(url: str, settings: Settings) -> dict[str, str]:
+    path = Path(url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "PERSISTENCE_MODULE": f"{__name__}:SQLiteStoreFactory",
+        "SQLITE_DBNAME": str(path),
+        "SQLITE_LOCK_TIMEOUT": str(settings.db_lock_timeout_seconds),
+    }
+
+
+def _postgres_env(url: str, settings: Settings) -> dict[str, str]:
+    # POSTGRES_ENABLE_DB_FUNCTIONS stays off: it drops the table lock that keeps notification
+    # ids in commit order, and followers of the log would then skip events.
+    parts = urlsplit(url)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
+        "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+        "POSTGRES_PORT": str(parts.port or 5432),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_SCHEMA": postgres_schema(url),
+        "POSTGRES_POOL_SIZE": str(settings.db_pool_size),
+        "POSTGRES_MAX_OVERFLOW": str(settings.db_pool_max_overflow),
+        "POSTGRES_LOCK_TIMEOUT": str(settings.db_lock_timeout_seconds),
+        "POSTGRES_CONNECT_TIMEOUT": "5",
+    }
+
+
+def postgres_schema(url: str) -> str:
+    return parse_qs(urlsplit(url).query).get("schema", ["public"])[0]
+
+
+def prepare(settings: Settings) -> None:
+    """Create what the store needs before the applications open it (the PostgreSQL schema)."""
+    if settings.store_kind != "postgresql":
+        return
+    url = settings.resolved_database_url
+    schema = postgres_schema(url)
+    with psycopg.connect(url.split("?")[0], autocommit=True, connect_timeout=5) as connection:
+        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
