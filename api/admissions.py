@@ -9,9 +9,10 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
 from api.history import history_out
-from api.schemas import EntryIn, EventOut, Written
+from api.schemas import EntryIn, EventOut
 from domain.admission import AdmissionCase, Applicant, Basis
 from domain.commands import (
+    Command,
     GrantException,
     SubmitApplication,
     TakeStep,
@@ -19,6 +20,7 @@ from domain.commands import (
     TransferCase,
     WithdrawCase,
 )
+from domain.context import Actor
 from domain.findings import Finding, case_findings
 from domain.progress import next_steps, stage
 from domain.step_details import StepDetails, one_of
@@ -108,6 +110,7 @@ class CasePublic(BaseModel):
     basis: str
     branch_id: UUID
     approving_committee_id: UUID
+    earlier_case_id: UUID | None = Field(description="A-X: the person's earlier, ended case")
     completed_steps: list[RecordedStep]
     next_steps: list[NextStepOut]
     probation: Probation | None
@@ -131,6 +134,7 @@ def case_public(
         applicant=case.applicant,
         basis=case.basis,
         branch_id=case.branch_id,
+        earlier_case_id=case.earlier_case_id,
         approving_committee_id=memberflow.organizations.approving_committee(case.branch_id).id,
         completed_steps=[
             RecordedStep(
@@ -180,8 +184,11 @@ def _finding_out(finding: Finding) -> FindingOut:
     )
 
 
-def _written_case(memberflow: Memberflow, written: Written) -> CasePublic:
-    return case_public(memberflow.membership.case(written.id), memberflow, written.position)
+def _handle(memberflow: Memberflow, command: Command, actor: Actor, request_id: str) -> CasePublic:
+    """Hand a command about a case to the bus; answer with the case as the write left it."""
+    outcome = memberflow.bus.handle(command, actor=actor, request_id=request_id)
+    case = memberflow.membership.case(outcome.subject_id)
+    return case_public(case, memberflow, outcome.position)
 
 
 @router.post(
@@ -194,8 +201,7 @@ def submit_application(
     body: AdmissionCreate, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
 ) -> CasePublic:
     command = SubmitApplication(body.applicant, body.branch_id, body.basis, body.entry())
-    written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
-    return _written_case(memberflow, written)
+    return _handle(memberflow, command, actor, request_id)
 
 
 @router.get("/{case_id}", response_model=CasePublic)
@@ -222,8 +228,7 @@ def grant_exception(
     request_id: RequestId,
 ) -> CasePublic:
     command = GrantException(case_id, body.step, body.rule, body.reason, body.entry())
-    written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
-    return _written_case(memberflow, written)
+    return _handle(memberflow, command, actor, request_id)
 
 
 @router.post("/{case_id}/withdrawal", response_model=CasePublic, summary="case_withdrawn")
@@ -231,8 +236,7 @@ def withdraw(
     case_id: UUID, body: ClosingIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
 ) -> CasePublic:
     command = WithdrawCase(case_id, body.reason, body.entry())
-    written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
-    return _written_case(memberflow, written)
+    return _handle(memberflow, command, actor, request_id)
 
 
 @router.post("/{case_id}/termination", response_model=CasePublic, summary="case_terminated")
@@ -240,8 +244,7 @@ def terminate(
     case_id: UUID, body: ClosingIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
 ) -> CasePublic:
     command = TerminateCase(case_id, body.reason, body.entry())
-    written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
-    return _written_case(memberflow, written)
+    return _handle(memberflow, command, actor, request_id)
 
 
 @router.post("/{case_id}/transfer", response_model=CasePublic, summary="transferred (A-T)")
@@ -249,8 +252,7 @@ def transfer(
     case_id: UUID, body: TransferIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
 ) -> CasePublic:
     command = TransferCase(case_id, body.to_branch_id, body.entry())
-    written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
-    return _written_case(memberflow, written)
+    return _handle(memberflow, command, actor, request_id)
 
 
 def _step_body(step: Step) -> type[EntryIn]:
@@ -277,8 +279,7 @@ def _add_step_route(step: Step) -> None:
         if_match: Annotated[int | None, Header(description="expected case version")] = None,
     ) -> CasePublic:
         command = TakeStep(case_id, step.slug, _details(step, body), body.entry(), if_match)
-        written = Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
-        return _written_case(memberflow, written)
+        return _handle(memberflow, command, actor, request_id)
 
     router.add_api_route(
         f"/{{case_id}}/steps/{step.slug}",

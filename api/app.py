@@ -11,6 +11,7 @@ from importlib.metadata import version
 import structlog
 from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 
 from api import admissions, errors, health, members, organizations
 from services.bootstrap import Memberflow
@@ -28,7 +29,9 @@ def create_app(memberflow: Memberflow) -> FastAPI:
         yield
         memberflow.close()
 
-    app = FastAPI(
+    # Government intranets are offline: the docs pages serve Swagger UI and ReDoc from the
+    # package itself, never from a CDN.
+    app = FastAPIOffline(
         title="memberflow",
         version=version("memberflow"),
         description="发展党员与换届选举工作流 — party member development and term-change elections",

@@ -56,9 +56,12 @@ def demo_data(
     logging.configure(settings.model_copy(update={"log_level": "WARNING"}))
     memberflow = bootstrap.build(settings)
     try:
-        demo.fill(memberflow, members=members, cases=cases)
+        summary = demo.fill(memberflow, members=members, cases=cases)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
     finally:
         memberflow.close()
+    typer.echo(summary.describe())
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 from uuid import UUID
 
 from fastapi import APIRouter, status
@@ -23,7 +24,7 @@ class MemberCreate(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     birth_date: date
     branch_id: UUID
-    status: MemberStatus
+    status: Literal[MemberStatus.FULL, MemberStatus.PROBATIONARY]
     joined_on: date = Field(description="the day the person joined the Party")
     full_since: date | None = Field(
         default=None, description="party standing (党龄) date of a full member; default joined_on"

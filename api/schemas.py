@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from domain.commands import Entry
-from domain.context import Actor, Context, DocumentRef
+from domain.context import Actor, DocumentRef
 from services.bus import Outcome
 
 
@@ -42,19 +42,6 @@ class Written(BaseModel):
             log=outcome.log,
             position=outcome.position,
         )
-
-
-class ContextOut(BaseModel):
-    occurred_on: date
-    recorded_at: datetime
-    actor: Actor
-    request_id: str
-    comment: str | None
-    documents: list[DocumentRef]
-
-    @classmethod
-    def of(cls, context: Context) -> ContextOut:
-        return cls(**{**context.model_dump(), "documents": list(context.documents)})
 
 
 class EventOut(BaseModel):

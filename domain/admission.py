@@ -104,9 +104,11 @@ class AdmissionCase(Aggregate):
         branch_id: UUID,
         basis: str,
         branch_unit: str | None,
+        earlier_case_id: UUID | None,
         context: Context,
     ) -> None:
         self.person_id = person_id
+        self.earlier_case_id = earlier_case_id
         self.applicant = applicant
         self.branch_id = branch_id
         self.basis = basis
@@ -129,6 +131,7 @@ class AdmissionCase(Aggregate):
         branch_id: UUID,
         basis: str,
         branch_unit: str | None,
+        earlier_case_id: UUID | None,
         context: Context,
         today: date,
     ) -> AdmissionCase:
@@ -141,6 +144,7 @@ class AdmissionCase(Aggregate):
             branch_id=branch_id,
             basis=basis,
             branch_unit=branch_unit,
+            earlier_case_id=earlier_case_id,
             context=context,
         )
 
@@ -186,10 +190,15 @@ class AdmissionCase(Aggregate):
 
     @property
     def probation_end(self) -> date | None:
+        return self.probation_end_before(self.version + 1)
+
+    def probation_end_before(self, version: int) -> date | None:
+        """The end of probation as it stood before the event at ``version`` was recorded."""
         start = self.probation_start
         if start is None:
             return None
-        return add_months(add_years(start, 1), sum(months for months, _ in self.extensions))
+        extended = sum(months for months, at in self.extensions if at < version)
+        return add_months(add_years(start, 1), extended)
 
     @property
     def party_standing_from(self) -> date | None:
@@ -294,9 +303,15 @@ def event_slug(step: Step, details: StepDetails) -> str:
     return step.slug
 
 
-def admit_member(case: AdmissionCase, context: Context) -> Member:
-    """O-3: an approved admission adds a probationary member to the registry."""
+def admit_member(case: AdmissionCase, context: Context, earlier: Member | None) -> Member:
+    """O-3: an approved admission adds a probationary member to the registry.
+
+    ``earlier`` is the person's record from a membership that was cancelled, if any.
+    """
     assert case.probation_start is not None
+    if earlier is not None:
+        earlier.readmit(case.branch_id, case.probation_start, case.id, context)
+        return earlier
     return Member(
         name=case.applicant.name,
         birth_date=case.applicant.birth_date,

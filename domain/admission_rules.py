@@ -124,14 +124,15 @@ def _is_approving_official(context: Context, facts: Facts) -> bool:
 def check_step(
     case: AdmissionCase, step: Step, details: StepDetails, context: Context, facts: Facts
 ) -> list[Violation]:
+    """Raise for what no exception can waive; return the violations an exception may waive."""
     if not isinstance(details, step.details):
         raise TypeError(f"{step.slug} takes {step.details.__name__}")
     blocking = (
         _open(case) + check_date(context, facts.today) + check_authority(step, context, facts)
     )
     blocking += repeat_violations(case, step)
-    if blocking:
-        return blocking
+    if blocking:  # never waived: an exception cannot lend authority or change the facts
+        raise RulesBroken(blocking)
     specific = _SPECIFIC.get(step.number)
     return order_violations(case, step) + (
         specific(case, details, context, facts) if specific else []

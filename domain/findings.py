@@ -136,8 +136,8 @@ def _deadlines(case: AdmissionCase, policy: Policy) -> Iterator[Finding]:
         and not decision.details.special_reason
     ):
         yield from _gap("A-17.2", decision, meeting.occurred_on, 3, ("审批", "Approval"))
-    end = case.probation_end
-    for first_meeting in case.records_of(23)[:1]:
+    for first_meeting in _first_meeting_of_each_round(case):
+        end = case.probation_end_before(first_meeting.version)
         if end:
             yield from _gap(
                 "A-23.2",
@@ -151,6 +151,15 @@ def _deadlines(case: AdmissionCase, policy: Policy) -> Iterator[Finding]:
         yield from _gap(
             "A-24.2", approval, conversion.occurred_on, 3, ("转正审批", "Conversion approval")
         )
+
+
+def _first_meeting_of_each_round(case: AdmissionCase) -> Iterator[StepRecord]:
+    """A-23.2 asks for a timely meeting once per probation period (the first, and after an
+    extension the first of the new period)."""
+    round_starts = [0, *(at for _, at in case.extensions)]
+    for start, stop in zip(round_starts, [*round_starts[1:], case.version + 1], strict=True):
+        meetings = [r for r in case.records_of(23) if start < r.version < stop]
+        yield from meetings[:1]
 
 
 def _assessment_gaps(case: AdmissionCase) -> Iterator[Finding]:

@@ -22,6 +22,7 @@ def person_key(name: str, birth_date: date) -> str:
 class MemberStatus(StrEnum):
     FULL = "full"  # 正式党员
     PROBATIONARY = "probationary"  # 预备党员
+    CANCELLED = "cancelled"  # 取消预备党员资格: the record stays, the membership does not
 
 
 class Member(Aggregate):
@@ -50,13 +51,16 @@ class Member(Aggregate):
         self.rights_suspended = rights_suspended
         self.under_party_probation = under_party_probation
         self.admission_case_id = admission_case_id
+        self.cancelled_on: date | None = None
 
     @property
     def status(self) -> MemberStatus:
+        if self.cancelled_on is not None:
+            return MemberStatus.CANCELLED
         return MemberStatus.PROBATIONARY if self.full_since is None else MemberStatus.FULL
 
     def is_full_member_on(self, day: date) -> bool:
-        return self.full_since is not None and self.full_since <= day
+        return self.cancelled_on is None and self.full_since is not None and self.full_since <= day
 
     def has_rights_on(self, day: date) -> bool:
         """O-2: a full member on ``day``, not under 留党察看, rights not suspended."""
@@ -65,6 +69,22 @@ class Member(Aggregate):
             and not self.rights_suspended
             and not self.under_party_probation
         )
+
+    @event("ProbationCancelled")
+    def cancel_probation(self, context: Context) -> None:
+        """A-23.3: 取消预备党员资格 ends probationary membership."""
+        self.cancelled_on = context.occurred_on
+
+    @event("Readmitted")
+    def readmit(
+        self, branch_id: UUID, joined_on: date, admission_case_id: UUID, context: Context
+    ) -> None:
+        """A person whose probation was cancelled is admitted again through a new case."""
+        self.branch_id = branch_id
+        self.joined_on = joined_on
+        self.admission_case_id = admission_case_id
+        self.cancelled_on = None
+        self.full_since = None
 
     @event("Converted")
     def convert(self, full_since: date, context: Context) -> None:

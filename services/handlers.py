@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.admission import AdmissionCase, Facts, admit_member
+from domain.admission import AdmissionCase, CaseStatus, Facts, admit_member
 from domain.admission_rules import check_date
 from domain.commands import (
     Entry,
@@ -34,7 +34,7 @@ from domain.organizations import Organization, OrgKind
 from domain.persons import Person
 from domain.policy import Policy
 from domain.step_details import ContactsAssignment, IntroducersAssignment, StepDetails
-from domain.steps import BY_SLUG
+from domain.steps import BY_SLUG, Step
 from services.applications import MemberflowApplication, Membership, Organizations
 
 
@@ -123,6 +123,7 @@ def submit_application(command: SubmitApplication, unit: Unit) -> Changes:
         branch_id=branch.id,
         basis=command.basis,
         branch_unit=branch.unit,
+        earlier_case_id=person.latest_case_id,
         context=context,
         today=unit.today,
     )
@@ -132,7 +133,8 @@ def submit_application(command: SubmitApplication, unit: Unit) -> Changes:
 
 def _check_single_open_case(name: str, birth_date: date, unit: Unit) -> None:
     """A-X, decided on aggregates with deterministic ids, never on a read model."""
-    if unit.membership.find(Member, Member.create_id(name, birth_date)):
+    member = unit.membership.find(Member, Member.create_id(name, birth_date))
+    if member is not None and member.status is not MemberStatus.CANCELLED:
         raise refuse("A-X", f"{name} 已是党员。", f"{name} is already a party member.")
     person = unit.membership.person(Person.create_id(name, birth_date))
     if person and person.latest_case_id:
@@ -155,16 +157,25 @@ def take_step(command: TakeStep, unit: Unit) -> Changes:
     step = BY_SLUG[command.slug]
     context = unit.context(command.entry)
     case.take_step(step, command.details, context, _facts(case, command.details, unit))
-    changed: list[Aggregate] = [case]
+    return Changes(unit.membership, case.id, (case, *_registry_changes(case, step, context, unit)))
+
+
+def _registry_changes(
+    case: AdmissionCase, step: Step, context: Context, unit: Unit
+) -> tuple[Member, ...]:
+    """O-3: the registry follows the case at approval (17), cancellation (23) and conversion (24)."""
+    member_id = Member.create_id(case.applicant.name, case.applicant.birth_date)
     if step.number == 17 and case.approval is not None:
-        changed.append(admit_member(case, context))
+        return (admit_member(case, context, unit.membership.find(Member, member_id)),)
+    if step.number == 23 and case.status is CaseStatus.TERMINATED:
+        member = unit.membership.member(member_id)
+        member.cancel_probation(context)
+        return (member,)
     if step.number == 24 and case.probation_end is not None:
-        member = unit.membership.member(
-            Member.create_id(case.applicant.name, case.applicant.birth_date)
-        )
+        member = unit.membership.member(member_id)
         member.convert(full_since=case.probation_end, context=context)
-        changed.append(member)
-    return Changes(unit.membership, case.id, tuple(changed))
+        return (member,)
+    return ()
 
 
 def _case(case_id: UUID, expected_version: int | None, unit: Unit) -> AdmissionCase:

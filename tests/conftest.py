@@ -21,7 +21,9 @@ from services.bootstrap import Memberflow, build
 from services.settings import Settings
 from tests.world import World
 
-POSTGRES_URL = os.environ.get("MEMBERFLOW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "MEMBERFLOW_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
 
 
 class FixedClock:
@@ -69,7 +71,9 @@ def postgres_schema() -> Iterator[str]:
     schema = f"t_{uuid.uuid4().hex[:16]}"
     yield f"{POSTGRES_URL}?schema={schema}"
     with psycopg.connect(POSTGRES_URL, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+        connection.execute(
+            sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema))
+        )
 
 
 def settings_for(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:

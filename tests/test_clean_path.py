@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from domain.admission import CaseStatus
+from domain.commands import Entry, WithdrawCase
 from domain.findings import case_findings
 from domain.members import Member, MemberStatus
 from tests.world import CLEAN_PATH, World
@@ -35,3 +36,14 @@ def test_approval_and_conversion_keep_the_registry_in_step(world: World) -> None
     assert member.status is MemberStatus.FULL
     assert member.full_since == date(2025, 7, 20)  # the end of probation, not the approval
     assert world.case(case_id).party_standing_from == date(2025, 7, 20)
+
+
+def test_A_X_a_new_case_after_a_withdrawal_links_to_the_earlier_one(world: World) -> None:
+    first = world.case_before(3, name="钱七")
+    world.clock.set_day(date(2023, 4, 1))
+    world.run(WithdrawCase(first, "本人撤回", Entry(date(2023, 4, 1))), "secretary")
+
+    second = world.submit(name="钱七", on=date(2024, 3, 1))
+
+    assert world.case(second).earlier_case_id == first
+    assert world.case(first).earlier_case_id is None

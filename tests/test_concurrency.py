@@ -1,0 +1,117 @@
+"""Two writers on one case: one wins, the other gets 409, and no event is lost.
+
+The service runs in a real uvicorn server on a loopback port and the writers are real HTTP
+clients on their own threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+import httpx2 as httpx
+import pytest
+import uvicorn
+
+from api.app import create_app
+from domain.admission import AdmissionCase
+from domain.context import Role
+from services.bootstrap import Memberflow
+from services.tokens import issue
+from tests.conftest import FixedClock
+from tests.world import World
+
+
+@pytest.fixture
+def server(memberflow: Memberflow) -> Iterator[str]:
+    config = uvicorn.Config(create_app(memberflow), host="127.0.0.1", port=0, log_config=None)
+    live = uvicorn.Server(config)
+    thread = threading.Thread(target=live.run, daemon=True)
+    thread.start()
+    while not live.started:
+        threading.Event().wait(0.01)
+    host, port = live.servers[0].sockets[0].getsockname()[:2]
+    yield f"http://{host}:{port}"
+    live.should_exit = True
+    thread.join(timeout=5)
+
+
+def _headers(world: World) -> dict[str, str]:
+    token = issue(
+        world.memberflow.settings,
+        subject="secretary",
+        role=Role.BRANCH_SECRETARY,
+        organization_id=world.ids["branch"],
+    )
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _post_assessment(base: str, world: World, case_id: UUID, request_id: str) -> int:
+    response = httpx.post(
+        f"{base}/admissions/{case_id}/steps/activist_assessed",
+        json={"occurred_on": "2023-10-01"},
+        headers={**_headers(world), "X-Request-ID": request_id},
+        timeout=30,
+    )
+    return response.status_code
+
+
+def _make_readers_meet(
+    memberflow: Memberflow, monkeypatch: pytest.MonkeyPatch, parties: int
+) -> None:
+    """Hold the first reads of the case until all writers have read it: a forced race.
+
+    Later reads (the responses that show the case) pass straight through.
+    """
+    barrier = threading.Barrier(parties, timeout=10)
+    reads = iter(range(parties))
+    read: Callable[[UUID], AdmissionCase] = memberflow.membership.case
+
+    def read_then_wait(case_id: UUID) -> AdmissionCase:
+        case = read(case_id)
+        if next(reads, None) is not None:
+            barrier.wait()
+        return case
+
+    monkeypatch.setattr(memberflow.membership, "case", read_then_wait)
+
+
+def test_two_writers_on_one_case_one_wins_one_gets_409(
+    world: World, clock: FixedClock, server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case_id = world.case_before(6)
+    clock.set_day(date(2023, 10, 1))
+    before = world.case(case_id).version
+    _make_readers_meet(world.memberflow, monkeypatch, parties=2)
+
+    with ThreadPoolExecutor(2) as pool:
+        statuses = sorted(
+            pool.map(lambda r: _post_assessment(server, world, case_id, r), ["a", "b"])
+        )
+
+    assert statuses == [200, 409]
+    history = world.memberflow.membership.history(case_id)
+    assert len(history) == before + 1
+    winner: Any = history[-1]
+    assert winner.context.request_id in {"a", "b"}
+
+
+def test_many_writers_lose_nothing(world: World, clock: FixedClock, server: str) -> None:
+    """Every 200 is one stored event, every other answer is a 409; nothing else happens."""
+    case_id = world.case_before(6)
+    clock.set_day(date(2023, 10, 1))
+    before = world.case(case_id).version
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(
+            pool.map(lambda r: _post_assessment(server, world, case_id, f"r{r}"), range(16))
+        )
+
+    assert set(statuses) <= {200, 409}
+    assert world.case(case_id).version == before + statuses.count(200)
+    stored = [e.context.request_id for e in world.memberflow.membership.history(case_id)[before:]]  # type: ignore[attr-defined]
+    assert len(stored) == len(set(stored)) == statuses.count(200)
