@@ -134,7 +134,7 @@ def check_step(
     if blocking:  # never waived: an exception cannot lend authority or change the facts
         raise RulesBroken(blocking)
     specific = _SPECIFIC.get(step.number)
-    return order_violations(case, step) + (
+    return readiness_violations(case, step) + (
         specific(case, details, context, facts) if specific else []
     )
 
@@ -162,6 +162,15 @@ def _may_record_again(case: AdmissionCase, step: Step) -> bool:
         this_round = case.in_current_round(23)
         return not this_round or not _passed(this_round[-1])
     return False
+
+
+def readiness_violations(case: AdmissionCase, step: Step) -> list[Violation]:
+    """What keeps a step from being taken now, whatever its own facts: the steps before it, and
+    for the committee's interview and decision (16, 17), a branch meeting that admitted."""
+    found = order_violations(case, step)
+    if step.number in (16, 17) and case.has(15):
+        found += _meeting_admitted(case)
+    return found
 
 
 def order_violations(case: AdmissionCase, step: Step) -> list[Violation]:
@@ -332,27 +341,23 @@ def _meeting_admitted(case: AdmissionCase) -> list[Violation]:
 def _committee_interview(
     case: AdmissionCase, d: StepDetails, c: Context, facts: Facts
 ) -> list[Violation]:
-    found = _meeting_admitted(case)
     if case.has(17):
-        found.append(V("A-16.1", "审批已经作出。", "The committee has already decided."))
-    return found
+        return [V("A-16.1", "审批已经作出。", "The committee has already decided.")]
+    return []
 
 
 def _approval(case: AdmissionCase, d: StepDetails, c: Context, facts: Facts) -> list[Violation]:
     assert isinstance(d, AdmissionDecision)
     meeting = case.latest(15)
-    if not d.approved or meeting is None:
+    if not d.approved or meeting is None or c.occurred_on <= add_months(meeting.occurred_on, 6):
         return []
-    found = _meeting_admitted(case)
-    if c.occurred_on > add_months(meeting.occurred_on, 6):
-        found.append(
-            V(
-                "A-17.2",
-                f"支部大会于 {meeting.occurred_on}，已超过六个月，须重新召开支部大会。",
-                f"The meeting of {meeting.occurred_on} is over six months old; hold it again.",
-            )
+    return [
+        V(
+            "A-17.2",
+            f"支部大会于 {meeting.occurred_on}，已超过六个月，须重新召开支部大会。",
+            f"The meeting of {meeting.occurred_on} is over six months old; hold it again.",
         )
-    return found
+    ]
 
 
 def _conversion_request(

@@ -33,7 +33,7 @@ def next_steps(case: AdmissionCase, policy: Policy) -> list[NextStep]:
         for step in STEPS
         if step.number > 1
         and not admission_rules.repeat_violations(case, step)
-        and not admission_rules.order_violations(case, step)
+        and not admission_rules.readiness_violations(case, step)
     ]
 
 
