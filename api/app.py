@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
-from api import admissions, errors, health, members, organizations
+from api import admissions, errors, health, members, organizations, rules
 from services.bootstrap import Memberflow
 
 log = structlog.get_logger("memberflow.http")
@@ -40,7 +40,13 @@ def create_app(memberflow: Memberflow) -> FastAPI:
     )
     app.state.memberflow = memberflow
     errors.install(app)
-    for router in (health.router, organizations.router, members.router, admissions.router):
+    for router in (
+        health.router,
+        organizations.router,
+        members.router,
+        admissions.router,
+        rules.router,
+    ):
         app.include_router(router)
     app.middleware("http")(_bind_request_id)
     return app

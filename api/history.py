@@ -15,7 +15,6 @@ from domain.context import Context
 _EVENT_NAMES = {
     "Withdrawn": "case_withdrawn",
     "Terminated": "case_terminated",
-    "Registered": "registered",
 }
 _BASE_FIELDS = {"originator_id", "originator_version", "timestamp", "originator_topic", "context"}
 

@@ -21,7 +21,6 @@ from domain.step_details import (
     AdmissionDecision,
     ConversionMeeting,
     ConversionOutcome,
-    MeetingVote,
     PoliticalReview,
     ReviewConclusion,
     StepDetails,
@@ -323,7 +322,3 @@ def admit_member(case: AdmissionCase, context: Context, earlier: Member | None) 
         admission_case_id=case.id,
         context=context,
     )
-
-
-def meeting_passed(record: StepRecord | None) -> bool:
-    return record is not None and isinstance(record.details, MeetingVote) and record.details.passed

@@ -203,6 +203,14 @@ def test_organizations_show_their_approving_committee_and_plans(client: Client) 
     assert refused.json()["rule"] == "A-P"
 
 
+def test_the_rule_book_lists_every_rule_with_its_article(client: Client) -> None:
+    rules = {r["id"]: r for r in client.get("/rules").json()}
+    assert rules["A-7.1"]["source"] == "细则 Art. 13"
+    assert rules["A-7.1"]["severity"] == "hard"
+    assert rules["A-2.2"]["severity"] == "soft"
+    assert "一年以上" in rules["A-7.1"]["zh"]
+
+
 def test_openapi_describes_every_step_body(client: Client) -> None:
     spec = client.http.get("/openapi.json").json()
     step_paths = [p for p in spec["paths"] if "/steps/" in p]
