@@ -166,7 +166,10 @@ def _registry_changes(
     """O-3: the registry follows the case at approval (17), cancellation (23) and conversion (24)."""
     member_id = Member.create_id(case.applicant.name, case.applicant.birth_date)
     if step.number == 17 and case.approval is not None:
-        return (admit_member(case, context, unit.membership.find(Member, member_id)),)
+        earlier = unit.membership.find(Member, member_id)
+        if earlier is not None and earlier.status is not MemberStatus.CANCELLED:
+            raise refuse("A-X", "申请人已登记为党员。", "The applicant is already in the registry.")
+        return (admit_member(case, context, earlier),)
     if step.number == 23 and case.status is CaseStatus.TERMINATED:
         member = unit.membership.member(member_id)
         member.cancel_probation(context)

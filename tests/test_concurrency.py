@@ -20,6 +20,8 @@ import uvicorn
 from api.app import create_app
 from domain.admission import AdmissionCase
 from domain.context import Role
+from domain.errors import Conflict, RulesBroken
+from domain.members import Member, MemberStatus
 from services.bootstrap import Memberflow
 from services.tokens import issue
 from tests.conftest import FixedClock
@@ -115,3 +117,37 @@ def test_many_writers_lose_nothing(world: World, clock: FixedClock, server: str)
     assert world.case(case_id).version == before + statuses.count(200)
     stored = [e.context.request_id for e in world.memberflow.membership.history(case_id)[before:]]  # type: ignore[attr-defined]
     assert len(stored) == len(set(stored)) == statuses.count(200)
+
+
+def test_an_approval_saves_the_case_and_the_registry_together_or_not_at_all(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone registers the applicant between the approval's read and its write: the registry
+    insert fails in the database, and the case's approval is not stored either."""
+    case_id = world.case_before(17, name="韩梅")
+    before = world.case(case_id).version
+    world.member("same_person", "韩梅", date(1998, 5, 1))
+    find = world.memberflow.membership.find
+
+    def stale_find(cls: Any, aggregate_id: UUID) -> Any:
+        return None if cls is Member else find(cls, aggregate_id)
+
+    monkeypatch.setattr(world.memberflow.membership, "find", stale_find)
+
+    with pytest.raises(Conflict):
+        world.step(case_id, "admission_approved")
+    monkeypatch.undo()
+
+    assert world.case(case_id).version == before
+    assert world.memberflow.membership.member(world.ids["same_person"]).status is MemberStatus.FULL
+
+
+def test_an_approval_of_someone_already_in_the_registry_is_refused_with_A_X(world: World) -> None:
+    case_id = world.case_before(17, name="韩雪")
+    world.member("registered_meanwhile", "韩雪", date(1998, 5, 1))
+
+    with pytest.raises(RulesBroken) as refused:
+        world.step(case_id, "admission_approved")
+
+    assert refused.value.first.rule.id == "A-X"
+    assert not world.case(case_id).has(17)
