@@ -92,6 +92,17 @@ class FindingOut(BaseModel):
     detail_en: str
 
 
+class TransferOut(BaseModel):
+    from_branch_id: UUID
+    to_branch_id: UUID
+    occurred_on: date
+
+
+class ClosingOut(BaseModel):
+    reason: str
+    occurred_on: date
+
+
 class Probation(BaseModel):
     start: date
     end: date
@@ -115,6 +126,10 @@ class CasePublic(BaseModel):
     next_steps: list[NextStepOut]
     probation: Probation | None
     party_standing_from: date | None = Field(description="A-24.3: the end of probation")
+    transfers: list[TransferOut] = Field(description="A-T: every move between branches")
+    closing: ClosingOut | None = Field(
+        description="why and when a withdrawn or terminated case ended"
+    )
     exceptions: list[ExceptionOut]
     findings: list[FindingOut]
 
@@ -163,6 +178,13 @@ def case_public(
         if start and end
         else None,
         party_standing_from=case.party_standing_from,
+        transfers=[
+            TransferOut(from_branch_id=old, to_branch_id=new, occurred_on=context.occurred_on)
+            for old, new, context in case.transfers
+        ],
+        closing=ClosingOut(reason=case.closing[0], occurred_on=case.closing[1].occurred_on)
+        if case.closing
+        else None,
         exceptions=[
             ExceptionOut(step=e.step, rule=e.rule, reason=e.reason, used=e.used, version=e.version)
             for e in case.exceptions

@@ -240,3 +240,42 @@ def test_the_docs_pages_load_nothing_from_a_cdn(client: Client) -> None:
         for asset in assets:
             assert asset.startswith("/"), f"{page} loads {asset}"
             assert client.http.get(asset).status_code == 200, asset
+
+
+def test_a_withdrawn_case_says_why_and_when(client: Client) -> None:
+    case_id = client.apply("冯明").json()["id"]
+    client.clock.set_day(date(2023, 5, 1))
+    response = client.post(
+        f"/admissions/{case_id}/withdrawal",
+        {"occurred_on": "2023-04-30", "reason": "本人申请撤回"},
+        "secretary",
+    )
+    assert response.status_code == 200, response.text
+    case = response.json()
+    assert case["status"] == "withdrawn"
+    assert case["closing"] == {"reason": "本人申请撤回", "occurred_on": "2023-04-30"}
+    assert case["next_steps"] == []
+    assert client.step(case_id, CLEAN_PATH[0]).json()["rule"] == "MF-CASE-CLOSED"
+
+
+def test_a_transfer_moves_the_case_and_shows_both_branches(client: Client) -> None:
+    """A-T: the case moves with its history; the transfer is visible with both organizations."""
+    other = client.created(
+        "branch_b",
+        "/organizations",
+        {"name": "第二党支部", "kind": "branch", "parent_id": client.ids["pc"]},
+    )
+    case_id = client.apply("陈明").json()["id"]
+    client.clock.set_day(date(2023, 3, 10))
+    response = client.post(
+        f"/admissions/{case_id}/transfer",
+        {"occurred_on": "2023-03-10", "to_branch_id": other},
+        "secretary",
+    )
+    case = response.json()
+    assert case["branch_id"] == other
+    assert case["transfers"] == [
+        {"from_branch_id": client.ids["branch"], "to_branch_id": other, "occurred_on": "2023-03-10"}
+    ]
+    history = client.get(f"/admissions/{case_id}/history").json()
+    assert history[-1]["event"] == "transferred"
