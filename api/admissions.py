@@ -5,11 +5,11 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Header, status
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
 from api.history import history_out
-from api.schemas import EntryIn, EventOut
+from api.schemas import EntryIn, EventOut, facts_of, flat_body
 from domain.admission import AdmissionCase, Applicant, Basis
 from domain.commands import (
     Command,
@@ -23,7 +23,7 @@ from domain.commands import (
 from domain.context import Actor
 from domain.findings import Finding, case_findings
 from domain.progress import next_steps, stage
-from domain.step_details import StepDetails, one_of
+from domain.step_details import one_of
 from domain.steps import STEPS, Step
 from services.bootstrap import Memberflow
 
@@ -277,20 +277,8 @@ def transfer(
     return _handle(memberflow, command, actor, request_id)
 
 
-def _step_body(step: Step) -> type[EntryIn]:
-    """The request body of a step: the common entry fields and the step's own facts, flat."""
-    name = "".join(part.title() for part in step.slug.split("_")) + "Body"
-    bases: tuple[type[EntryIn], ...] = (EntryIn, step.details)  # type: ignore[assignment]
-    return create_model(name, __base__=bases)
-
-
-def _details(step: Step, body: BaseModel) -> StepDetails:
-    fields = body.model_dump(include=set(step.details.model_fields))
-    return step.details.model_validate(fields)
-
-
 def _add_step_route(step: Step) -> None:
-    body_model: Any = _step_body(step)
+    body_model: Any = flat_body(step.slug, step.details)
 
     def record_step(
         case_id: UUID,
@@ -300,7 +288,8 @@ def _add_step_route(step: Step) -> None:
         request_id: RequestId,
         if_match: Annotated[int | None, Header(description="expected case version")] = None,
     ) -> CasePublic:
-        command = TakeStep(case_id, step.slug, _details(step, body), body.entry(), if_match)
+        details = facts_of(step.details, body)
+        command = TakeStep(case_id, step.slug, details, body.entry(), if_match)
         return _handle(memberflow, command, actor, request_id)
 
     router.add_api_route(

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
-from api import admissions, errors, health, members, organizations, rules
+from api import admissions, elections, errors, health, members, organizations, rules
 from services.bootstrap import Memberflow
 
 log = structlog.get_logger("memberflow.http")
@@ -45,6 +45,7 @@ def create_app(memberflow: Memberflow) -> FastAPI:
         organizations.router,
         members.router,
         admissions.router,
+        elections.router,
         rules.router,
     ):
         app.include_router(router)

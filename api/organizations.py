@@ -10,7 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentActor, MemberflowDep, RequestId, TreeBuilder, Writer
 from api.schemas import Written
-from domain.commands import Entry, RegisterOrganization, SetDevelopmentPlan
+from domain.commands import Entry, ExtendTerm, RegisterOrganization, SetDevelopmentPlan
+from domain.elections import request_approved
 from domain.organizations import Organization, OrgKind
 from services.clock import today
 
@@ -26,6 +27,28 @@ class OrganizationCreate(BaseModel):
     may_approve_admissions: bool = False
     unit: str | None = Field(default=None, description="the work unit (单位) it serves")
     occurred_on: date | None = Field(default=None, description="default: today")
+    term_started_on: date | None = Field(
+        default=None,
+        description="the election day of the current term, for one registered mid-term",
+    )
+    term_years: int | None = Field(
+        default=None, ge=1, le=10, description="default by kind: 5 (党委), 3 (党总支, 党支部)"
+    )
+
+
+class TermExtension(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    occurred_on: date
+    months: int = Field(description="E-X.1: > 0 delays the election, < 0 advances it; ≤ 12 in all")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class TermOut(BaseModel):
+    started_on: date
+    years: int
+    extension_months: int
+    ends_on: date
 
 
 class DevelopmentPlanSet(BaseModel):
@@ -46,6 +69,11 @@ class OrganizationPublic(BaseModel):
     unit: str | None
     approving_committee_id: UUID | None = Field(description="O-1, for a branch or general branch")
     development_plans: dict[int, int]
+    term: TermOut | None
+    overdue: bool = Field(
+        description="E-OVERDUE: the term ended with no approved election or extension"
+    )
+    open_election_id: UUID | None
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Written)
@@ -54,7 +82,14 @@ def register_organization(
 ) -> Written:
     entry = Entry(body.occurred_on or today(memberflow.clock))
     command = RegisterOrganization(
-        body.name, body.kind, body.parent_id, body.may_approve_admissions, body.unit, entry
+        body.name,
+        body.kind,
+        body.parent_id,
+        body.may_approve_admissions,
+        body.unit,
+        entry,
+        body.term_started_on,
+        body.term_years,
     )
     return Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
 
@@ -63,9 +98,7 @@ def register_organization(
 def get_organization(
     organization_id: UUID, memberflow: MemberflowDep, _: CurrentActor
 ) -> OrganizationPublic:
-    organizations = memberflow.organizations
-    organization = organizations.organization(organization_id)
-    return _public(organization, _approver_id(organization, memberflow))
+    return _public(memberflow.organizations.organization(organization_id), memberflow)
 
 
 def _approver_id(organization: Organization, memberflow: MemberflowDep) -> UUID | None:
@@ -74,7 +107,10 @@ def _approver_id(organization: Organization, memberflow: MemberflowDep) -> UUID 
     return memberflow.organizations.approving_committee(organization.id).id
 
 
-def _public(organization: Organization, approver_id: UUID | None) -> OrganizationPublic:
+def _public(organization: Organization, memberflow: MemberflowDep) -> OrganizationPublic:
+    term = organization.term
+    election_id = organization.open_election_id
+    election = memberflow.organizations.election(election_id) if election_id else None
     return OrganizationPublic(
         id=organization.id,
         version=organization.version,
@@ -83,9 +119,35 @@ def _public(organization: Organization, approver_id: UUID | None) -> Organizatio
         parent_id=organization.parent_id,
         may_approve_admissions=organization.may_approve_admissions,
         unit=organization.unit,
-        approving_committee_id=approver_id,
+        approving_committee_id=_approver_id(organization, memberflow),
         development_plans=organization.development_plans,
+        term=TermOut(
+            started_on=term.started_on,
+            years=term.years,
+            extension_months=term.extension_months,
+            ends_on=term.ends_on,
+        )
+        if term
+        else None,
+        overdue=organization.overdue_on(today(memberflow.clock), request_approved(election)),
+        open_election_id=election_id,
     )
+
+
+@router.post(
+    "/{organization_id}/term-extension",
+    response_model=Written,
+    summary="term_extension_approved: the parent delays or advances the election (E-X.1)",
+)
+def extend_term(
+    organization_id: UUID,
+    body: TermExtension,
+    memberflow: MemberflowDep,
+    actor: Writer,
+    request_id: RequestId,
+) -> Written:
+    command = ExtendTerm(organization_id, body.months, body.reason, Entry(body.occurred_on))
+    return Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
 
 
 @router.post("/{organization_id}/development-plans", response_model=Written)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from domain.commands import Entry
 from domain.context import Actor, DocumentRef
 from services.bus import Outcome
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class EntryIn(BaseModel):
@@ -56,3 +58,16 @@ class EventOut(BaseModel):
     comment: str | None
     documents: list[DocumentRef]
     facts: dict[str, Any]
+
+
+def flat_body(slug: str, facts: type[BaseModel]) -> type[EntryIn]:
+    """The request body of a workflow step: the common entry fields and the step's own facts,
+    side by side at the top level, as one model so that OpenAPI describes it."""
+    name = "".join(part.title() for part in slug.split("_")) + "Body"
+    bases: tuple[type[EntryIn], ...] = (EntryIn, facts)  # type: ignore[assignment]
+    return create_model(name, __base__=bases)
+
+
+def facts_of(facts: type[M], body: BaseModel) -> M:
+    """The step's own facts out of a flat body, validated as the domain's value object."""
+    return facts.model_validate(body.model_dump(include=set(facts.model_fields)))

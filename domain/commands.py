@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.admission import Applicant
 from domain.context import DocumentRef
+from domain.election_steps import ElectionRequest
 from domain.members import MemberStatus
 from domain.organizations import OrgKind
 from domain.step_details import StepDetails
@@ -30,6 +31,32 @@ class RegisterOrganization:
     may_approve_admissions: bool
     unit: str | None
     entry: Entry
+    term_started_on: date | None = None
+    term_years: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendTerm:
+    organization_id: UUID
+    months: int
+    reason: str
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class RequestElection:
+    organization_id: UUID
+    request: ElectionRequest
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class TakeElectionStep:
+    election_id: UUID
+    slug: str
+    details: StepDetails
+    entry: Entry
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +129,9 @@ class TransferCase:
 
 Command = (
     RegisterOrganization
+    | ExtendTerm
+    | RequestElection
+    | TakeElectionStep
     | SetDevelopmentPlan
     | RegisterMember
     | SubmitApplication

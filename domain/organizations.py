@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.context import Context
+from domain.dates import add_months, add_years
 from domain.errors import refuse
+from domain.policy import Policy
 
 
 class OrgKind(StrEnum):
@@ -28,6 +32,28 @@ ALLOWED_PARENTS: dict[OrgKind, set[OrgKind | None]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A committee's term of office (任期): it starts on the election day (DOMAIN.md §4)."""
+
+    started_on: date
+    years: int
+    extension_months: int = 0  # E-X.1: positive delays the next election, negative advances it
+
+    @property
+    def ends_on(self) -> date:
+        return add_months(add_years(self.started_on, self.years), self.extension_months)
+
+
+def term_years(kind: OrgKind, policy: Policy) -> int | None:
+    """The length of a term by kind; a working committee's term is not kept here."""
+    return {
+        OrgKind.PRIMARY_COMMITTEE: policy.primary_committee_term_years,
+        OrgKind.GENERAL_BRANCH: policy.general_branch_term_years,
+        OrgKind.BRANCH: policy.branch_term_years,
+    }.get(kind)
+
+
 class Organization(Aggregate):
     @event("Registered")
     def __init__(
@@ -38,6 +64,8 @@ class Organization(Aggregate):
         may_approve_admissions: bool,
         unit: str | None,
         context: Context,
+        term_years: int | None = None,
+        term_started_on: date | None = None,
     ) -> None:
         self.name = name
         self.kind = OrgKind(kind)  # a plain string when replayed from JSON
@@ -45,6 +73,9 @@ class Organization(Aggregate):
         self.may_approve_admissions = may_approve_admissions
         self.unit = unit
         self.development_plans: dict[int, int] = {}
+        self.term_years = term_years
+        self.term = Term(term_started_on, term_years) if term_started_on and term_years else None
+        self.open_election_id: UUID | None = None
 
     @classmethod
     def register(
@@ -56,9 +87,23 @@ class Organization(Aggregate):
         may_approve_admissions: bool,
         unit: str | None,
         context: Context,
+        policy: Policy,
+        term_started_on: date | None = None,
+        years: int | None = None,
     ) -> Organization:
         check_place_in_tree(kind, parent)
         check_approval_power(kind, may_approve_admissions)
+        length = years or term_years(kind, policy)
+        if term_started_on is not None and term_started_on > context.occurred_on:
+            raise refuse(
+                "MF-FUTURE-DATE",
+                f"任期开始于 {term_started_on}。",
+                f"A term starting {term_started_on}.",
+            )
+        if term_started_on is not None and length is None:
+            raise refuse(
+                "E-8.2", "工委的任期不在此登记。", "A working committee's term is not kept here."
+            )
         return cls(
             name=name,
             kind=kind,
@@ -66,6 +111,8 @@ class Organization(Aggregate):
             may_approve_admissions=may_approve_admissions,
             unit=unit,
             context=context,
+            term_years=length,
+            term_started_on=term_started_on,
         )
 
     @property
@@ -88,6 +135,60 @@ class Organization(Aggregate):
     @event("DevelopmentPlanSet")
     def _set_development_plan(self, year: int, admissions: int, context: Context) -> None:
         self.development_plans[year] = admissions
+
+    # Terms and elections (DOMAIN.md §4).
+
+    def overdue_on(self, day: date, election_approved: bool) -> bool:
+        """E-OVERDUE: the term has ended, and no approved election or extension covers ``day``."""
+        return self.term is not None and self.term.ends_on < day and not election_approved
+
+    def extend_term(self, *, months: int, reason: str, context: Context) -> None:
+        """E-X.1: the parent delays (months > 0) or advances (months < 0) the next election."""
+        if context.actor.organization_id is None or context.actor.organization_id != self.parent_id:
+            raise refuse(
+                "E-X.1", "须由上级党组织批准。", "Only the parent organization approves it."
+            )
+        if self.term is None:
+            raise refuse(
+                "E-X.1", f"{self.name} 没有登记任期。", f"{self.name} has no term on record."
+            )
+        total = self.term.extension_months + months
+        if months == 0 or abs(total) > 12:
+            raise refuse("E-X.1", f"累计调整 {total} 个月。", f"{total} months in all.")
+        if not reason.strip():
+            raise refuse("E-X.1", "须写明理由。", "A reason is required.")
+        self._extend_term(months=months, reason=reason.strip(), context=context)
+
+    @event("TermExtended")
+    def _extend_term(self, months: int, reason: str, context: Context) -> None:
+        assert self.term is not None
+        self.term = replace(self.term, extension_months=self.term.extension_months + months)
+
+    def open_election(self, *, election_id: UUID, context: Context) -> None:
+        """E-1.2: one election under way per organization."""
+        if self.open_election_id is not None:
+            raise refuse(
+                "E-1.2",
+                f"在办的换届：{self.open_election_id}。",
+                f"Election {self.open_election_id} is under way.",
+            )
+        self._open_election(election_id=election_id, context=context)
+
+    @event("ElectionOpened")
+    def _open_election(self, election_id: UUID, context: Context) -> None:
+        self.open_election_id = election_id
+
+    @event("ElectionClosed")
+    def close_election(self, election_id: UUID, context: Context) -> None:
+        """The request was rejected: the organization may ask again."""
+        self.open_election_id = None
+
+    @event("TermStarted")
+    def start_term(self, started_on: date, election_id: UUID, context: Context) -> None:
+        """E-8.2: the approval of the officers starts the new term, from the election day."""
+        years = self.term_years or 0
+        self.term = Term(started_on, years)
+        self.open_election_id = None
 
 
 def check_place_in_tree(kind: OrgKind, parent: Organization | None) -> None:

@@ -11,3 +11,7 @@ class Policy:
     activist_min_months: int | None = None  # off by default
     political_review_valid_months: int = 12  # → F-STALE
     conversion_meeting_grace_months: int = 3  # → F-DEADLINE
+    election_request_lead_months: int = 1  # E-1.3 → F-DEADLINE
+    primary_committee_term_years: int = 5  # 任期意见 2018
+    general_branch_term_years: int = 3
+    branch_term_years: int = 3

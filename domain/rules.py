@@ -62,6 +62,18 @@ _RULES = [
         "组织类型与上级组织不相符。",
         "The organization's kind does not fit under the given parent.",
     ),
+    Rule(
+        "MF-OWN-ORG",
+        "选举条例; 支部条例 Art. 21",
+        "换届的请示、提名、选举和报告由本组织办理。",
+        "The organization itself requests, nominates, elects and reports its own election.",
+    ),
+    Rule(
+        "MF-ELECTION-CLOSED",
+        "选举条例 (inferred)",
+        "该换届选举已经结束。",
+        "This election has ended; nothing more can be recorded on it.",
+    ),
     # §1 Organizations.
     Rule(
         "O-1",
@@ -370,7 +382,121 @@ _RULES = [
     ),
 ]
 
-RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES}
+# §4 Term-change elections.
+_ELECTION_RULES = [
+    Rule(
+        "E-1.1",
+        "选举条例 Art. 6",
+        "换届请示须写明委员名额、书记和副书记名额、会议形式和召开时间。",
+        "The request states the seats, the secretary and deputy seats, the meeting form and date.",
+    ),
+    Rule(
+        "E-1.2",
+        "请示条例 Art. 20",
+        "一事一请示：本组织已有一项在办的换届请示。",
+        "One matter per request: this organization already has an election under way.",
+    ),
+    Rule(
+        "E-1.3",
+        "local policy",
+        "换届请示应在召开选举大会一个月前提出。",
+        "The request comes at least one month before the planned meeting.",
+        Severity.SOFT,
+    ),
+    Rule(
+        "E-1.4",
+        "选举条例 Art. 4",
+        "党员人数五百人以上或所属组织驻地分散的，经批准方可召开党员代表大会。",
+        "A delegates' congress needs 500 members or more, or scattered sub-organizations.",
+    ),
+    Rule(
+        "E-2.1",
+        "选举条例 Art. 6",
+        "换届请示只能由上级党组织批复。",
+        "Only the parent organization answers the election request.",
+    ),
+    Rule(
+        "E-X.1",
+        "选举条例 Art. 3",
+        "延期或提前换届须经上级批准，期限一般不超过一年。",
+        "A delay or an advance needs the parent's approval and is at most one year.",
+    ),
+    Rule(
+        "E-3.1",
+        "选举条例 Art. 5; O-2",
+        "候选人须为本组织享有选举权和被选举权的正式党员。",
+        "Every candidate is a full member of the organization with rights.",
+    ),
+    Rule(
+        "E-4.1",
+        "选举条例 Art. 13",
+        "候选人预备人选只能由上级党组织审查同意。",
+        "Only the parent organization approves the candidate list.",
+    ),
+    Rule(
+        "E-4.2",
+        "选举条例 Art. 13",
+        "候选人数应多于应选人数的百分之二十。",
+        "Candidates exceed seats by at least 20%: candidates ≥ ceil(seats × 1.2).",
+    ),
+    Rule(
+        "E-5.1",
+        "选举条例 Art. 13",
+        "选举须在候选人名单经上级同意之后进行。",
+        "The election follows the parent's approval of the candidate list.",
+    ),
+    Rule(
+        "E-5.2",
+        "选举条例 Art. 16",
+        "有选举权的到会人数须超过应到会人数的五分之四。",
+        "More than four fifths of the voters due (after approved exclusions) must be present.",
+    ),
+    Rule(
+        "E-5.3",
+        "选举条例 Art. 23",
+        "被选举人获得的赞成票超过实到会有选举权人数的一半，始得当选；票数不能超过到会人数。",
+        "A candidate is elected with more votes in favour than half of the voters present.",
+    ),
+    Rule(
+        "E-5.4",
+        "选举条例 Art. 23",
+        "当选人数不得多于应选名额；不足时可在未当选的候选人中另行选举。",
+        "At most the seats are filled; another ballot is held among the others.",
+    ),
+    Rule(
+        "E-6.1",
+        "选举条例 Art. 25",
+        "书记、副书记须从当选的委员中选举产生。",
+        "The secretary and deputies are elected from the elected members.",
+    ),
+    Rule(
+        "E-7.1",
+        "支部条例 Art. 21",
+        "选举结果报告须在选出书记、副书记之后。",
+        "The results are reported after the officers are elected.",
+    ),
+    Rule(
+        "E-8.1",
+        "支部条例 Art. 21",
+        "书记、副书记只能由上级党组织批准。",
+        "Only the parent organization approves the secretary and deputies.",
+    ),
+    Rule(
+        "E-8.2",
+        "任期意见 2018",
+        "批准书记、副书记后，新一届任期自选举之日起计算。",
+        "The approval starts the new term, counted from the election day.",
+    ),
+    Rule(
+        "E-OVERDUE",
+        "任期意见 2018; 选举条例 Art. 3",
+        "任期届满未换届，且未经批准延期。",
+        "The term has ended without an approved election or extension.",
+        Severity.SOFT,
+    ),
+]
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _RULES + _ELECTION_RULES}
 
 
 def rule(rule_id: str) -> Rule:

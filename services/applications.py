@@ -14,6 +14,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from domain import organizations as org_rules
 from domain.admission import AdmissionCase
 from domain.context import ValueObject
+from domain.elections import Election
 from domain.errors import NotFound
 from domain.members import Member
 from domain.organizations import Organization
@@ -80,12 +81,19 @@ class MemberflowApplication(Application[UUID]):
 
 
 class Organizations(MemberflowApplication):
-    """The organization tree (DOMAIN.md §1)."""
+    """The organization tree (DOMAIN.md §1), the organizations' terms and their elections (§4).
+
+    Elections live beside the organizations because approving the officers starts the
+    organization's new term: both are saved in one write.
+    """
 
     name = "organizations"
 
     def organization(self, organization_id: UUID) -> Organization:
         return self.get_as(Organization, organization_id, "organization")
+
+    def election(self, election_id: UUID) -> Election:
+        return self.get_as(Election, election_id, "election")
 
     def lineage(self, organization_id: UUID) -> list[Organization]:
         """The organization and its ancestors, up to the root."""

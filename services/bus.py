@@ -13,15 +13,17 @@ from uuid import UUID
 import structlog
 from eventsourcing.persistence import IntegrityError
 
-from domain.commands import Command, Entry, TakeStep
+from domain.commands import Command, Entry, TakeElectionStep, TakeStep
 from domain.context import Actor, Context
 from domain.errors import Conflict, NotFound, RulesBroken
 from domain.policy import Policy
 from services.applications import Membership, Organizations
 from services.clock import Clock, today
+from services.election_handlers import ELECTION_HANDLERS
 from services.handlers import HANDLERS, Unit
 
 log = structlog.get_logger("memberflow.commands")
+_HANDLERS = HANDLERS | ELECTION_HANDLERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +90,7 @@ class CommandBus:
             )
 
         unit = Unit(self.organizations, self.membership, self.policy, today(self.clock), context)
-        changes = HANDLERS[type(command)](command, unit)
+        changes = _HANDLERS[type(command)](command, unit)
         try:
             recordings = changes.application.save(*changes.aggregates)
         except IntegrityError:
@@ -106,8 +108,9 @@ class CommandBus:
 
 def _subject(command: Command) -> dict[str, str]:
     fields = {}
-    if case_id := getattr(command, "case_id", None):
-        fields["case_id"] = str(case_id)
-    if isinstance(command, TakeStep):
+    for name in ("case_id", "election_id", "organization_id"):
+        if value := getattr(command, name, None):
+            fields[name] = str(value)
+    if isinstance(command, TakeStep | TakeElectionStep):
         fields["step"] = command.slug
     return fields

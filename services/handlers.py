@@ -67,6 +67,9 @@ def register_organization(command: RegisterOrganization, unit: Unit) -> Changes:
         may_approve_admissions=command.may_approve_admissions,
         unit=command.unit,
         context=_dated(command.entry, unit),
+        policy=unit.policy,
+        term_started_on=command.term_started_on,
+        years=command.term_years,
     )
     return Changes(unit.organizations, organization.id, (organization,))
 

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     policy_activist_min_months: int | None = Field(default=None, ge=0)
     policy_political_review_valid_months: int = Field(default=12, ge=1)
     policy_conversion_meeting_grace_months: int = Field(default=3, ge=0)
+    policy_election_request_lead_months: int = Field(default=1, ge=0)
+    policy_primary_committee_term_years: int = Field(default=5, ge=1)
+    policy_general_branch_term_years: int = Field(default=3, ge=1)
+    policy_branch_term_years: int = Field(default=3, ge=1)
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Self:
@@ -71,4 +75,8 @@ class Settings(BaseSettings):
             activist_min_months=self.policy_activist_min_months,
             political_review_valid_months=self.policy_political_review_valid_months,
             conversion_meeting_grace_months=self.policy_conversion_meeting_grace_months,
+            election_request_lead_months=self.policy_election_request_lead_months,
+            primary_committee_term_years=self.policy_primary_committee_term_years,
+            general_branch_term_years=self.policy_general_branch_term_years,
+            branch_term_years=self.policy_branch_term_years,
         )
