@@ -284,6 +284,8 @@ def _readiness(election: Election, step: ElectionStep) -> list[Violation]:
     if ready:
         return []
     rule_id = {5: "E-5.1", 7: "E-7.1"}.get(step.number, "MF-STEP-ORDER")
+    if step.number == 5 and last is not None and last.number == 5:
+        rule_id = "E-5.4"  # every seat is filled: no further ballot
     after = last.slug if last else "election_requested"
     return [V(rule_id, f"上一步为 {after}。", f"The last step was {after}.")]
 
