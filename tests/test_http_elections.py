@@ -94,7 +94,7 @@ def _ballot(client: Client, votes: dict[str, int]) -> list[dict[str, Any]]:
 
 
 def _until_list_approved(client: Client) -> str:
-    election = _request(client)["id"]
+    election: str = _request(client)["id"]
     assert (
         _step(
             client, election, "election_request_approved", "2024-07-10", "parent", approved=True
