@@ -13,7 +13,9 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
-from api import admissions, elections, errors, health, members, organizations, rules
+from api import admissions, calendar, elections, errors, health, members, organizations, rules
+from projections.registry import ALL_MODELS
+from projections.service import InProcessRunner, ReadModels
 from services.bootstrap import Memberflow
 
 log = structlog.get_logger("memberflow.http")
@@ -23,10 +25,20 @@ def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-def create_app(memberflow: Memberflow) -> FastAPI:
+def create_app(memberflow: Memberflow, read_models: ReadModels | None = None) -> FastAPI:
+    read_models = read_models or ReadModels(memberflow, ALL_MODELS)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        runner = (
+            InProcessRunner(read_models) if memberflow.settings.projections_in_process else None
+        )
+        if runner:
+            runner.start()
         yield
+        if runner:
+            runner.close()
+        read_models.close()
         memberflow.close()
 
     # Government intranets are offline: the docs pages serve Swagger UI and ReDoc from the
@@ -39,12 +51,14 @@ def create_app(memberflow: Memberflow) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.memberflow = memberflow
+    app.state.read_models = read_models
     errors.install(app)
     for router in (
         health.router,
         organizations.router,
         members.router,
         admissions.router,
+        calendar.router,  # before /elections/{election_id}
         elections.router,
         rules.router,
     ):

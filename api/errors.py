@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.reads import ReadModelBehind
 from domain.errors import Conflict, NotFound, RulesBroken
 
 PROBLEM = "application/problem+json"
@@ -104,7 +105,23 @@ def _http(_: Request, error: Exception) -> JSONResponse:
     return problem(error.status_code, str(error.detail), str(error.detail))
 
 
+def _behind(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ReadModelBehind)
+    response = problem(
+        503,
+        "The read model is behind",
+        str(error),
+        wanted=error.wanted,
+        reached=error.reached,
+        detail_zh="读模型尚未更新到所需位置，请稍后重试。",
+        detail_en=str(error),
+    )
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(ReadModelBehind, _behind)
     app.add_exception_handler(RulesBroken, _rules_broken)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Conflict, _conflict)

@@ -15,3 +15,11 @@ class Policy:
     primary_committee_term_years: int = 5  # 任期意见 2018
     general_branch_term_years: int = 3
     branch_term_years: int = 3
+    inbox_due_days: int = 30  # §5: reply time per item kind, where no kind has its own
+    inbox_due_days_by_step: tuple[tuple[str, int], ...] = ()  # (the step asked, days)
+    batch_window_days: int = 30  # F-BATCH: admissions by one branch within this many days …
+    batch_max_admissions: int = 5  # … more than this many
+    transfer_window_months: int = 6  # F-TRANSFER
+
+    def inbox_due_days_for(self, step: str) -> int:
+        return dict(self.inbox_due_days_by_step).get(step, self.inbox_due_days)

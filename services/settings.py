@@ -44,6 +44,24 @@ class Settings(BaseSettings):
     policy_primary_committee_term_years: int = Field(default=5, ge=1)
     policy_general_branch_term_years: int = Field(default=3, ge=1)
     policy_branch_term_years: int = Field(default=3, ge=1)
+    policy_inbox_due_days: int = Field(default=30, ge=1)
+    policy_inbox_due_days_by_step: dict[str, int] = Field(
+        default_factory=dict, description='JSON, e.g. {"admission_approved": 60}'
+    )
+    policy_batch_window_days: int = Field(default=30, ge=1)
+    policy_batch_max_admissions: int = Field(default=5, ge=1)
+    policy_transfer_window_months: int = Field(default=6, ge=0)
+
+    projections_in_process: bool = Field(
+        default=True,
+        description="follow the logs inside the service (on PostgreSQL a lock elects one)",
+    )
+    projections_poll_seconds: float = Field(default=0.2, gt=0)
+    read_wait_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        description="how long a read waits for its read model to reach a position",
+    )
 
     @model_validator(mode="after")
     def _refuse_default_secret_in_production(self) -> Self:
@@ -79,4 +97,9 @@ class Settings(BaseSettings):
             primary_committee_term_years=self.policy_primary_committee_term_years,
             general_branch_term_years=self.policy_general_branch_term_years,
             branch_term_years=self.policy_branch_term_years,
+            inbox_due_days=self.policy_inbox_due_days,
+            inbox_due_days_by_step=tuple(sorted(self.policy_inbox_due_days_by_step.items())),
+            batch_window_days=self.policy_batch_window_days,
+            batch_max_admissions=self.policy_batch_max_admissions,
+            transfer_window_months=self.policy_transfer_window_months,
         )

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from domain.context import Role
+from projections.service import ReadModels
 from services.bootstrap import Memberflow
 from services.tokens import issue
 from tests.conftest import FixedClock
@@ -133,7 +134,8 @@ def document_json(kind: str) -> dict[str, str]:
     return document(DocumentKind(kind)).model_dump(mode="json")
 
 
-def client_for(memberflow: Memberflow, clock: FixedClock) -> Client:
-    return Client(
-        TestClient(create_app(memberflow), raise_server_exceptions=True), memberflow, clock
-    )
+def client_for(
+    memberflow: Memberflow, clock: FixedClock, read_models: ReadModels | None = None
+) -> Client:
+    app = create_app(memberflow, read_models)
+    return Client(TestClient(app, raise_server_exceptions=True), memberflow, clock)

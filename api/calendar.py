@@ -1,0 +1,64 @@
+"""/elections/calendar: every organization's term, its election and whether it is overdue."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.deps import CurrentActor, MemberflowDep
+from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
+from projections.organizations import OrganizationsModel, calendar
+from services.clock import today
+
+router = APIRouter(prefix="/elections", tags=["elections calendar"])
+
+SORTS = {"term_ends_on": "o.term_ends_on", "name": "o.name", "kind": "o.kind"}
+
+
+class CalendarRow(BaseModel):
+    organization_id: UUID
+    name: str
+    kind: str
+    parent_id: UUID | None
+    term_started_on: date
+    term_years: int
+    extension_months: int
+    term_ends_on: date
+    election_id: UUID | None = Field(description="the election under way, if any")
+    election_state: str | None = Field(description="the last step of its latest election")
+    election_approved: bool
+    overdue: bool = Field(description="E-OVERDUE")
+
+
+@router.get("/calendar", response_model=Page[CalendarRow])
+def elections_calendar(
+    memberflow: MemberflowDep,
+    read_models: ReadModelsDep,
+    _: CurrentActor,
+    paging: Paging,
+    org: Annotated[UUID, Query(description="the organization whose subtree is listed")],
+    overdue: Annotated[bool, Query(description="only the overdue (E-OVERDUE)")] = False,
+) -> dict[str, object]:
+    positions = caught_up(
+        read_models, paging.after, [OrganizationsModel.name], memberflow.settings.read_wait_seconds
+    )
+    model = read_models.model(OrganizationsModel.name)
+    assert isinstance(model, OrganizationsModel)
+    with read_models.database.transaction() as tx:
+        rows, count = calendar(
+            model,
+            tx,
+            organization_id=str(org),
+            today=today(memberflow.clock).isoformat(),
+            overdue_only=overdue,
+            order_by=paging.order_by(SORTS, "term_ends_on"),
+            limit=paging.per_page,
+            offset=paging.offset,
+        )
+    fields = list(CalendarRow.model_fields)
+    data = [CalendarRow.model_validate(dict(zip(fields, row, strict=True))) for row in rows]
+    return page_of(data, count, paging, positions)

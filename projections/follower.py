@@ -1,0 +1,141 @@
+"""Following the event logs: each batch of events and the position it reached commit together.
+
+A follower reads an application's notification log from the position its read model has recorded,
+applies a batch of events, and records the new position in the same transaction as the rows. A
+crash anywhere in a batch rolls the whole batch back, so every event is applied exactly once.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from projections.database import ReadDatabase, Transaction
+from projections.model import Event, ReadModel
+from services.applications import MemberflowApplication
+
+TRACKING = "rm_tracking"
+
+
+def create_tracking(tx: Transaction) -> None:
+    tx.execute(
+        f"CREATE TABLE IF NOT EXISTS {TRACKING} (projection TEXT NOT NULL, source TEXT NOT NULL, "
+        "position BIGINT NOT NULL, PRIMARY KEY (projection, source))"
+    )
+
+
+def tracked_position(tx: Transaction, projection: str, source: str) -> int:
+    row = tx.fetchone(
+        f"SELECT position FROM {TRACKING} WHERE projection = ? AND source = ?", (projection, source)
+    )
+    return int(row[0]) if row else 0
+
+
+def _advance(tx: Transaction, projection: str, source: str, before: int, after: int) -> None:
+    """Move the position on, failing if another process moved it meanwhile (never twice)."""
+    if (
+        before == 0
+        and tx.fetchone(
+            f"SELECT 1 FROM {TRACKING} WHERE projection = ? AND source = ?", (projection, source)
+        )
+        is None
+    ):
+        tx.execute(
+            f"INSERT INTO {TRACKING} (projection, source, position) VALUES (?, ?, ?)",
+            (projection, source, after),
+        )
+        return
+    moved = tx.execute(
+        f"UPDATE {TRACKING} SET position = ? WHERE projection = ? AND source = ? AND position = ?",
+        (after, projection, source, before),
+    )
+    if moved != 1:
+        raise RuntimeError(f"{projection} at {source} was moved by another process")
+
+
+class _Aggregates:
+    """The aggregates of recent events, kept current by applying each event as it comes."""
+
+    def __init__(self, source: MemberflowApplication, size: int = 2048) -> None:
+        self.source = source
+        self.size = size
+        self.cache: OrderedDict[Any, Aggregate] = OrderedDict()
+
+    def after(self, event: Event) -> Aggregate | None:
+        cached = self.cache.pop(event.originator_id, None)
+        if cached is not None and cached.version == event.originator_version - 1:
+            aggregate = event.mutate(cached)  # type: ignore[attr-defined]
+        else:
+            aggregate = self.source.repository.get(
+                event.originator_id, version=event.originator_version
+            )
+        self.cache[event.originator_id] = aggregate
+        if len(self.cache) > self.size:
+            self.cache.popitem(last=False)
+        result: Aggregate | None = aggregate
+        return result
+
+    def forget(self) -> None:
+        self.cache.clear()
+
+
+class Follower:
+    def __init__(
+        self,
+        model: ReadModel,
+        database: ReadDatabase,
+        applications: Mapping[str, MemberflowApplication],
+        tracking_name: str | None = None,
+    ) -> None:
+        self.model = model
+        self.database = database
+        self.sources = {name: applications[name] for name in model.follows}
+        self.tracking_name = tracking_name or model.name
+        self.aggregates = {name: _Aggregates(app) for name, app in self.sources.items()}
+
+    def create(self) -> None:
+        with self.database.transaction() as tx:
+            if self.database.kind == "postgresql":  # two processes may start at once
+                tx.fetchone("SELECT pg_advisory_xact_lock(hashtext('memberflow-read-model-ddl'))")
+            create_tracking(tx)
+            self.model.create(tx)
+
+    def process_batch(self, limit: int = 200) -> int:
+        """Apply the next events of every source; how many were applied."""
+        return sum(self._batch(source, limit) for source in self.sources)
+
+    def _batch(self, source: str, limit: int) -> int:
+        application = self.sources[source]
+        try:
+            with self.database.transaction() as tx:
+                before = tracked_position(tx, self.tracking_name, source)
+                notifications = application.recorder.select_notifications(
+                    start=before + 1, limit=limit
+                )
+                for notification in notifications:
+                    event = application.mapper.to_domain_event(notification)
+                    aggregate = self.aggregates[source].after(event)
+                    self.model.process(event, aggregate, source, tx)
+                if notifications:
+                    _advance(tx, self.tracking_name, source, before, notifications[-1].id)
+        except BaseException:
+            self.aggregates[source].forget()  # they may be ahead of what was committed
+            raise
+        return len(notifications)
+
+    def catch_up(self, limit: int = 200, progress: Callable[[int], None] | None = None) -> int:
+        total = 0
+        while processed := self.process_batch(limit):
+            total += processed
+            if progress:
+                progress(processed)
+        return total
+
+    def positions(self) -> dict[str, int]:
+        with self.database.transaction() as tx:
+            return {
+                source: tracked_position(tx, self.tracking_name, source) for source in self.sources
+            }

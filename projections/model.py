@@ -1,0 +1,76 @@
+"""What a read model is: tables of its own, the logs it follows, and how one event changes it."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from eventsourcing.domain import Aggregate, DomainEventProtocol
+
+from domain.policy import Policy
+from projections.database import Transaction
+from services.applications import MemberflowApplication, Membership, Organizations
+
+Event = DomainEventProtocol[Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """What a read model may consult besides the event it processes: the applications' event
+    stores (never another read model, so that each one can be rebuilt alone) and the policy."""
+
+    applications: Mapping[str, MemberflowApplication]
+    policy: Policy
+
+    @property
+    def organizations(self) -> Organizations:
+        found = self.applications["organizations"]
+        assert isinstance(found, Organizations)
+        return found
+
+    @property
+    def membership(self) -> Membership:
+        found = self.applications["membership"]
+        assert isinstance(found, Membership)
+        return found
+
+
+class ReadModel(ABC):
+    """A read model keeps its rows in tables named ``rm_<table><suffix>``.
+
+    A rebuild writes the same tables under another suffix and swaps them in when it has caught up.
+    SQL is written with ``{table}`` placeholders that ``sql`` fills with the actual names.
+    """
+
+    name: ClassVar[str]
+    follows: ClassVar[tuple[str, ...]]  # the applications whose logs it follows
+    tables: ClassVar[dict[str, str]]  # table → column definitions
+    indexes: ClassVar[tuple[str, ...]] = ()  # "table (column, …)"
+
+    def __init__(self, sources: Sources, suffix: str = "") -> None:
+        self.sources = sources
+        self.suffix = suffix
+        self.names = {table: f"rm_{table}{suffix}" for table in self.tables}
+
+    def sql(self, template: str) -> str:
+        return template.format(**self.names)
+
+    def create(self, tx: Transaction) -> None:
+        for table, columns in self.tables.items():
+            tx.execute(f"CREATE TABLE IF NOT EXISTS {self.names[table]} ({columns})")
+        for number, index in enumerate(self.indexes):
+            table, columns = index.split(" ", 1)
+            name = f"{self.names[table]}_ix{number}"
+            tx.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {self.names[table]} {columns}")
+
+    def drop(self, tx: Transaction) -> None:
+        for name in self.names.values():
+            tx.execute(f"DROP TABLE IF EXISTS {name}")
+
+    @abstractmethod
+    def process(
+        self, event: Event, aggregate: Aggregate | None, source: str, tx: Transaction
+    ) -> None:
+        """Change the rows for one event; ``aggregate`` is its aggregate right after the event."""

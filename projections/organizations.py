@@ -1,0 +1,136 @@
+"""The organization tree with terms, elections under way and development plans.
+
+It serves subtree queries for every other read model, and the elections calendar.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from eventsourcing.domain import Aggregate
+
+from domain.elections import Election, request_approved
+from domain.organizations import Organization
+from projections.database import Transaction
+from projections.model import Event, ReadModel
+
+
+class OrganizationsModel(ReadModel):
+    name = "organizations"
+    follows = ("organizations",)
+    tables: ClassVar[dict[str, str]] = {
+        "organizations": (
+            "id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, parent_id TEXT, "
+            "unit TEXT, term_started_on TEXT, term_years INTEGER, extension_months INTEGER, "
+            "term_ends_on TEXT, election_id TEXT, election_state TEXT, "
+            "election_approved INTEGER NOT NULL DEFAULT 0, position BIGINT NOT NULL"
+        ),
+        "development_plans": (
+            "organization_id TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL, "
+            "PRIMARY KEY (organization_id, year)"
+        ),
+    }
+    indexes = ("organizations (parent_id)",)
+
+    def process(
+        self, event: Event, aggregate: Aggregate | None, source: str, tx: Transaction
+    ) -> None:
+        if isinstance(aggregate, Organization):
+            self._organization(aggregate, tx)
+        elif isinstance(aggregate, Election):
+            self._election(aggregate, tx)
+
+    def _organization(self, org: Organization, tx: Transaction) -> None:
+        term = org.term
+        tx.execute(
+            self.sql(
+                "INSERT INTO {organizations} (id, name, kind, parent_id, unit, term_started_on, "
+                "term_years, extension_months, term_ends_on, election_id, position) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
+                "term_started_on = excluded.term_started_on, term_years = excluded.term_years, "
+                "extension_months = excluded.extension_months, term_ends_on = excluded.term_ends_on, "
+                "election_id = excluded.election_id, position = excluded.position"
+            ),
+            (
+                str(org.id),
+                org.name,
+                org.kind.value,
+                _text(org.parent_id),
+                org.unit,
+                _text(term and term.started_on),
+                org.term_years,
+                term.extension_months if term else None,
+                _text(term and term.ends_on),
+                _text(org.open_election_id),
+                org.version,
+            ),
+        )
+        for year, admissions in org.development_plans.items():
+            tx.execute(
+                self.sql(
+                    "INSERT INTO {development_plans} (organization_id, year, admissions) "
+                    "VALUES (?, ?, ?) ON CONFLICT (organization_id, year) "
+                    "DO UPDATE SET admissions = excluded.admissions"
+                ),
+                (str(org.id), year, admissions),
+            )
+
+    def _election(self, election: Election, tx: Transaction) -> None:
+        last = election.records[-1].slug if election.records else "election_requested"
+        tx.execute(
+            self.sql(
+                "UPDATE {organizations} SET election_state = ?, election_approved = ? "
+                "WHERE id = ? AND (election_id = ? OR election_id IS NULL)"
+            ),
+            (
+                last,
+                int(request_approved(election)),
+                str(election.organization_id),
+                str(election.id),
+            ),
+        )
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def subtree_cte(organizations_table: str) -> str:
+    """``subtree(id)``: an organization and everything under it (pass its id as the parameter)."""
+    return (
+        f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {organizations_table} WHERE id = ? "
+        f"UNION ALL SELECT o.id FROM {organizations_table} o JOIN subtree s ON o.parent_id = s.id) "
+    )
+
+
+CALENDAR_COLUMNS = (
+    "o.id, o.name, o.kind, o.parent_id, o.term_started_on, o.term_years, o.extension_months, "
+    "o.term_ends_on, o.election_id, o.election_state, o.election_approved"
+)
+
+
+def calendar(
+    model: OrganizationsModel,
+    tx: Transaction,
+    *,
+    organization_id: str,
+    today: str,
+    overdue_only: bool,
+    order_by: str,
+    limit: int,
+    offset: int,
+) -> tuple[list[tuple[Any, ...]], int]:
+    """Every organization under ``organization_id`` with a term, and whether it is overdue."""
+    overdue = "(o.term_ends_on < ? AND (o.election_id IS NULL OR o.election_approved = 0))"
+    where = f"o.term_ends_on IS NOT NULL{f' AND {overdue}' if overdue_only else ''}"
+    base = model.sql(
+        subtree_cte("{organizations}")
+        + f"SELECT {CALENDAR_COLUMNS}, {overdue} AS overdue FROM {{organizations}} o "
+        f"JOIN subtree s ON s.id = o.id WHERE {where}"
+    )
+    params: list[object] = [organization_id, today, *([today] if overdue_only else [])]
+    rows = tx.fetchall(
+        f"{base} ORDER BY {order_by}, o.id LIMIT ? OFFSET ?", (*params, limit, offset)
+    )
+    count_row = tx.fetchone(f"SELECT COUNT(*) FROM ({base}) counted", params)
+    return rows, int(count_row[0]) if count_row else 0
