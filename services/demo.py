@@ -1,9 +1,13 @@
-"""Demo data: a city's organs working committee with members and admission cases at every step.
+"""Demo data: a city's organs working committee with members, admission cases and term-change
+elections at every step.
 
 Everything is written through the command bus, so every hard rule holds and every finding in the
 demo comes from the same events an auditor would see. Cases are scripted in days from their
 application along the clean path of DOMAIN.md §2, then placed so that their last entry falls
 shortly before today. A few scripts break a soft rule on purpose, to show each kind of finding.
+Every organization below the working committee has a term; each tells one story of its term-change
+elections (DOMAIN.md §4), so that the demo holds current and overdue terms, an extension, and an
+election standing at every step.
 
 While it runs, the bus records with a clock the demo sets to each entry's date, so that
 ``recorded_at`` matches ``occurred_on`` except where a late entry (F-LATE) is intended.
@@ -13,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 import random
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,19 +33,34 @@ from domain.admission import Applicant, Basis
 from domain.commands import (
     Command,
     Entry,
+    ExtendTerm,
     GrantException,
     RegisterMember,
     RegisterOrganization,
+    RequestElection,
     SetDevelopmentPlan,
     SubmitApplication,
+    TakeElectionStep,
     TakeStep,
     WithdrawCase,
 )
 from domain.context import Actor, DocumentKind, DocumentRef, Role
-from domain.dates import SHANGHAI, add_years
+from domain.dates import SHANGHAI, add_months, add_years
+from domain.election_steps import (
+    Ballot,
+    BallotLine,
+    Decision,
+    ElectionRequest,
+    Exclusion,
+    MeetingForm,
+    Nomination,
+    Officers,
+)
+from domain.elections import ElectionStatus, request_approved
 from domain.members import MemberStatus
-from domain.organizations import OrgKind
-from domain.step_details import OpinionGroup
+from domain.organizations import OrgKind, term_years
+from domain.policy import Policy
+from domain.step_details import OpinionGroup, StepDetails
 from domain.steps import ARCHIVE_DOCUMENTS, BY_SLUG
 from services.bootstrap import Memberflow
 from services.clock import Clock, today
@@ -58,13 +79,22 @@ class DemoSummary:
     commands: int = 0
     organization_ids: tuple[UUID, ...] = ()
     case_ids: tuple[UUID, ...] = ()
+    elections: int = 0
+    elections_completed: int = 0
+    elections_under_way: int = 0
+    elections_rejected: int = 0  # requests the parent did not approve
+    overdue: int = 0  # organizations overdue today (E-OVERDUE)
+    election_ids: tuple[UUID, ...] = ()
 
     def describe(self) -> str:
         if self.skipped:
             return "demo data skipped: the store already holds organizations"
         return (
             f"demo data: {self.organizations} organizations, {self.members} members imported, "
-            f"{self.cases} admission cases ({self.commands} commands)"
+            f"{self.cases} admission cases, {self.elections} term-change elections "
+            f"({self.elections_completed} completed, {self.elections_under_way} under way, "
+            f"{self.elections_rejected} requests rejected), {self.overdue} organizations overdue "
+            f"({self.commands} commands)"
         )
 
 
@@ -120,11 +150,37 @@ class Branch:
     official: Actor  # of the approving committee (O-1)
 
 
+@dataclass(frozen=True, slots=True)
+class Node:
+    """An organization with a term, the story of its elections, and who acts for it."""
+
+    id: UUID
+    name: str
+    kind: OrgKind
+    parent_id: UUID
+    own: Actor  # enters the organization's own election steps
+    story: Story
+
+
 @dataclass
 class Tree:
     organization_ids: list[UUID] = field(default_factory=list)
     approving_ids: list[UUID] = field(default_factory=list)
     branches: list[Branch] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    officials: dict[UUID, Actor] = field(default_factory=dict)  # who decides for those below
+
+    def branches_under(self, organization_id: UUID) -> list[UUID]:
+        """The branches of an organization's subtree (a branch is its own)."""
+        parents = {n.id: n.parent_id for n in self.nodes}
+        found = []
+        for branch in self.branches:
+            ancestor: UUID | None = branch.id
+            while ancestor is not None and ancestor != organization_id:
+                ancestor = parents.get(ancestor)
+            if ancestor is not None:
+                found.append(branch.id)
+        return found
 
 
 @dataclass
@@ -132,6 +188,7 @@ class Registry:
     """Who may serve as contact, introducer or meeting voter, branch by branch (O-2)."""
 
     with_rights: dict[UUID, list[UUID]] = field(default_factory=dict)
+    members: Counter[UUID] = field(default_factory=Counter)  # everyone imported, by branch
     count: int = 0
 
     def voters(self, branch_id: UUID) -> list[UUID]:
@@ -200,7 +257,8 @@ class Move:
 class Thread:
     moves: list[Move]
     is_case: bool = False
-    case_id: UUID | None = None
+    is_election: bool = False
+    subject_id: UUID | None = None  # the case or the election its first move opens
 
 
 @dataclass
@@ -219,13 +277,13 @@ class Runner:
 
     def play(self, move: Move, thread: Thread) -> None:
         if callable(move.command):
-            assert thread.case_id is not None, "a case's first move opens it"
-            command = move.command(thread.case_id)
+            assert thread.subject_id is not None, "a thread's first move opens its subject"
+            command = move.command(thread.subject_id)
         else:
             command = move.command
         subject_id = self.run(command, move.actor, move.recorded_on)
-        if isinstance(command, SubmitApplication):
-            thread.case_id = subject_id
+        if isinstance(command, SubmitApplication | RequestElection):
+            thread.subject_id = subject_id
 
 
 def chronological(threads: list[Thread]) -> Iterator[tuple[Move, Thread, bool]]:
@@ -269,11 +327,18 @@ def _fill(runner: Runner, today_: date, members: int, cases: int) -> DemoSummary
     names = Names(rng)
     # The system went live before the oldest case opened: the tree and the members were imported.
     live_on = add_years(today_, -3) - timedelta(days=60)
-    tree = _build_tree(runner, live_on)
+    policy = runner.memberflow.bus.policy
+    # Elections draw on their own random sequence, so that the rest of the demo stays as it was.
+    planner = _Planner(today_, live_on, policy, random.Random(SEED + 1))
+    tree = _build_tree(runner, live_on, planner)
     registry = _import_members(runner, tree, rng, names, members, live_on)
     case_threads = _case_threads(tree, registry, rng, names, cases, today_)
     other = [_plans_thread(tree, rng, today_), _transfers_thread(tree, rng, names, members, today_)]
-    _play(runner, [*other, *case_threads])
+    election_threads = _election_threads(tree, registry, planner)
+    _play(runner, [*other, *case_threads, *election_threads])
+    election_ids = tuple(t.subject_id for t in election_threads if t.subject_id is not None)
+    organizations = runner.memberflow.organizations
+    statuses = Counter(organizations.election(i).status for i in election_ids)
     return DemoSummary(
         skipped=False,
         organizations=len(tree.organization_ids),
@@ -281,56 +346,99 @@ def _fill(runner: Runner, today_: date, members: int, cases: int) -> DemoSummary
         cases=len(case_threads),
         commands=runner.commands,
         organization_ids=tuple(tree.organization_ids),
-        case_ids=tuple(t.case_id for t in case_threads if t.case_id is not None),
+        case_ids=tuple(t.subject_id for t in case_threads if t.subject_id is not None),
+        elections=len(election_ids),
+        elections_completed=statuses[ElectionStatus.COMPLETED],
+        elections_under_way=statuses[ElectionStatus.OPEN],
+        elections_rejected=statuses[ElectionStatus.REJECTED],
+        overdue=sum(_is_overdue(runner.memberflow, n.id, today_) for n in tree.nodes),
+        election_ids=election_ids,
     )
+
+
+def _is_overdue(memberflow: Memberflow, organization_id: UUID, today_: date) -> bool:
+    organization = memberflow.organizations.organization(organization_id)
+    open_id = organization.open_election_id
+    election = memberflow.organizations.election(open_id) if open_id else None
+    return organization.overdue_on(today_, request_approved(election))
 
 
 def _play(runner: Runner, threads: list[Thread]) -> None:
     console = Console(stderr=True)
     cases = sum(t.is_case for t in threads)
+    elections = sum(t.is_election for t in threads)
     with Progress(console=console, disable=not console.is_terminal) as progress:
-        task = progress.add_task("admission cases", total=cases)
+        case_task = progress.add_task("admission cases", total=cases)
+        election_task = progress.add_task("elections", total=elections)
         for move, thread, last in chronological(threads):
             runner.play(move, thread)
             if last and thread.is_case:
-                progress.advance(task)
+                progress.advance(case_task)
+            if last and thread.is_election:
+                progress.advance(election_task)
 
 
 # The organization tree.
 
 
-def _build_tree(runner: Runner, on: date) -> Tree:
+def _build_tree(runner: Runner, on: date, planner: _Planner) -> Tree:
+    """The tree as imported on ``on``, each organization with the term it was then serving."""
     tree = Tree()
 
     def register(
-        name: str, kind: OrgKind, parent: UUID | None, unit: str, approves: bool = False
+        name: str,
+        kind: OrgKind,
+        parent: UUID | None,
+        unit: str,
+        approves: bool = False,
+        own: Callable[[UUID], Actor] | None = None,
     ) -> UUID:
-        command = RegisterOrganization(name, kind, parent, approves, unit, Entry(on))
+        story = planner.story(name, kind)
+        started_on = story.term_started_on if story else None
+        command = RegisterOrganization(
+            name, kind, parent, approves, unit, Entry(on), term_started_on=started_on
+        )
         organization_id = runner.run(command, ADMIN, on)
         tree.organization_ids.append(organization_id)
+        if story and parent and own:
+            tree.nodes.append(
+                Node(organization_id, name, kind, parent, own(organization_id), story)
+            )
         return organization_id
 
+    def official(organization_id: UUID, actor_id: str) -> None:
+        tree.officials[organization_id] = acting(actor_id, Role.COMMITTEE_OFFICIAL)(organization_id)
+
     def branch(name: str, parent: UUID, unit: str, approver: UUID) -> None:
-        branch_id = register(name, OrgKind.BRANCH, parent, unit)
-        secretary = Actor(
-            id=f"demo-secretary-{len(tree.branches) + 1}",
-            role=Role.BRANCH_SECRETARY,
-            organization_id=branch_id,
-        )
-        official = Actor(
+        secretary = acting(f"demo-secretary-{len(tree.branches) + 1}", Role.BRANCH_SECRETARY)
+        branch_id = register(name, OrgKind.BRANCH, parent, unit, own=secretary)
+        approving = Actor(
             id=f"demo-official-{tree.approving_ids.index(approver) + 1}",
             role=Role.COMMITTEE_OFFICIAL,
             organization_id=approver,
         )
-        tree.branches.append(Branch(branch_id, name, unit, secretary, official))
+        tree.branches.append(Branch(branch_id, name, unit, secretary(branch_id), approving))
 
     root = register(WORKING_COMMITTEE, OrgKind.WORKING_COMMITTEE, None, WORKING_COMMITTEE)
     tree.approving_ids.append(root)
+    official(root, "demo-official-1")
     branch(WORKING_COMMITTEE_BRANCH, root, WORKING_COMMITTEE, root)
-    for bureau in BUREAUS:
-        committee = register(
-            f"{bureau.unit}机关党委", OrgKind.PRIMARY_COMMITTEE, root, bureau.unit, bureau.approves
+    for index, bureau in enumerate(BUREAUS, start=1):
+        # An empowered committee's official is the one who approves its admissions (O-1).
+        actor_id = (
+            f"demo-official-{len(tree.approving_ids) + 1}"
+            if bureau.approves
+            else f"demo-committee-official-{index}"
         )
+        committee = register(
+            f"{bureau.unit}机关党委",
+            OrgKind.PRIMARY_COMMITTEE,
+            root,
+            bureau.unit,
+            bureau.approves,
+            own=acting(actor_id, Role.COMMITTEE_OFFICIAL),
+        )
+        official(committee, actor_id)
         approver = committee if bureau.approves else root
         if bureau.approves:
             tree.approving_ids.append(committee)
@@ -342,10 +450,17 @@ def _build_tree(runner: Runner, on: date) -> Tree:
                 OrgKind.GENERAL_BRANCH,
                 committee,
                 bureau.unit,
+                own=acting(f"demo-general-secretary-{index}", Role.BRANCH_SECRETARY),
             )
+            official(general, f"demo-general-official-{index}")
             for name in bureau.in_general:
                 branch(f"{bureau.unit}{name}", general, bureau.unit, approver)
     return tree
+
+
+def acting(actor_id: str, role: Role) -> Callable[[UUID], Actor]:
+    """Someone in ``role`` acting for the organization they are given."""
+    return lambda organization_id: Actor(id=actor_id, role=role, organization_id=organization_id)
 
 
 def _plans_thread(tree: Tree, rng: random.Random, today_: date) -> Thread:
@@ -427,6 +542,7 @@ def _import_members(
         )
         member_id = runner.run(command, ADMIN, on)
         registry.count += 1
+        registry.members[branch.id] += 1
         if standing.has_rights:
             registry.with_rights.setdefault(branch.id, []).append(member_id)
     return registry
@@ -696,3 +812,353 @@ def _vote(eligible: int, rng: random.Random) -> dict[str, int]:
         "abstained": abstained,
         "written_opinions": written,
     }
+
+
+# Term-change elections (DOMAIN.md §4): each organization below the working committee tells one
+# story. Its elections are scripted as actions, dated from the request or from the meeting day.
+
+ACTION_DAYS: dict[str, tuple[bool, int]] = {  # action: (dated from the meeting day?, days after)
+    "request": (False, 0),
+    "request_approved": (False, 10),
+    "request_deferred": (False, 10),  # not approved: the parent defers it and extends the term
+    "request_rejected": (False, 10),  # not approved: more seats asked for than the size warrants
+    "nominated": (False, 20),
+    "nominated_short": (False, 20),  # one candidate short of the 20% margin (E-4.2)
+    "list_approved": (False, 30),
+    "list_rejected": (False, 30),
+    "held": (True, 0),
+    "held_partial": (True, 0),  # one seat stays open (E-5.4)
+    "held_again": (True, 0),  # a second ballot among the rest fills it
+    "officers_elected": (True, 0),  # the new committee's first session, the same day
+    "results_reported": (True, 3),
+    "officers_approved": (True, 15),
+    "officers_rejected": (True, 15),
+}
+_APPROVED = ("request", "request_approved")
+_LISTED = (*_APPROVED, "nominated", "list_approved")
+_FILLED = (*_LISTED, "held")
+_REPORTED = (*_FILLED, "officers_elected", "results_reported")
+COMPLETED = (*_REPORTED, "officers_approved")
+SCRIPTS: dict[str, tuple[str, ...]] = {
+    "requested": ("request",),
+    "request_approved": _APPROVED,
+    "nominated": (*_APPROVED, "nominated"),
+    "list_approved": _LISTED,
+    "list_rejected": (*_APPROVED, "nominated_short", "list_rejected"),
+    "second_round": (*_LISTED, "held_partial"),
+    "seats_filled": _FILLED,
+    "officers_elected": (*_FILLED, "officers_elected"),
+    "reported": _REPORTED,
+    "officers_rejected": (*_REPORTED, "officers_rejected"),
+    "completed": COMPLETED,
+    "completed_in_two_rounds": (
+        *_LISTED,
+        "held_partial",
+        "held_again",
+        "officers_elected",
+        "results_reported",
+        "officers_approved",
+    ),
+    "deferred": ("request", "request_deferred"),  # and the term extended the same day
+    "resubmitted": ("request", "request_rejected"),  # and then requested again
+}
+# Where each organization stands today. "current": a term from before the system went live, still
+# running; "overdue": a term that ended without an election (E-OVERDUE); "completed": renewed since
+# the system went live; any other: the script of an election under way (or rejected) by today.
+# A branch needs two members with rights to elect its secretary from two candidates, so every
+# story plays out from 40 members on; with fewer, elections a branch cannot hold are left out and
+# its term simply runs out.
+STORIES: dict[str, str] = {
+    WORKING_COMMITTEE_BRANCH: "completed_in_two_rounds",
+    "市财政局机关党委": "second_round",
+    "市财政局机关第一党支部": "overdue",
+    "市财政局机关第二党支部": "completed",
+    "市财政局机关第三党支部": "list_rejected",
+    "市财政局国库支付中心党支部": "completed",
+    "市教育局机关党委": "completed",
+    "市教育局机关第一党支部": "request_approved",
+    "市教育局机关第二党支部": "completed",
+    "市教育局教研室党总支": "officers_rejected",
+    "市教育局教研室第一党支部": "nominated",
+    "市教育局教研室第二党支部": "completed",
+    "市卫生健康委员会机关党委": "requested",
+    "市卫生健康委员会机关第一党支部": "deferred",
+    "市卫生健康委员会机关第二党支部": "completed",
+    "市卫生健康委员会卫生监督所党总支": "reported",
+    "市卫生健康委员会卫生监督所第一党支部": "list_approved",
+    "市卫生健康委员会卫生监督所第二党支部": "seats_filled",
+    "市交通运输局机关党委": "current",
+    "市交通运输局机关第一党支部": "officers_elected",
+    "市交通运输局机关第二党支部": "overdue",
+    "市交通运输局公路事业发展中心党支部": "completed",
+    "市统计局机关党委": "overdue",
+    "市统计局机关党支部": "resubmitted",
+    "市统计局普查中心党支部": "completed",
+}
+REASONS = {
+    "request_deferred": "机构改革期间暂缓换届，同意延期换届",
+    "request_rejected": "委员名额与党员人数不相称，请调整后重新请示",
+    "list_rejected": "候选人差额比例不足20%，请重新酝酿",
+    "officers_rejected": "拟任书记人选须按干部管理权限另行考察",
+}
+REQUEST_ONLY = {"request", "request_deferred", "request_rejected"}  # no candidates needed
+EXTENSION_MONTHS, EXTENSION_REASON = 6, "机构改革"
+EXCLUSION_REASONS = ("出国半年以上", "长期病休")
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """One election: its actions, the meeting day its request names (the election day where a
+    ballot is held), and how many days more than the required notice it was requested."""
+
+    actions: tuple[str, ...]
+    meeting_on: date
+    notice: int
+
+    def dates(self, lead_months: int) -> list[date]:
+        requested = add_months(self.meeting_on, -lead_months) - timedelta(days=self.notice)
+        return [
+            (self.meeting_on if from_meeting else requested) + timedelta(days=days)
+            for from_meeting, days in (ACTION_DAYS[a] for a in self.actions)
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    term_started_on: date  # of the term the organization served when the system went live
+    elections: tuple[Planned, ...] = ()
+    extended_on: date | None = None  # the parent delayed the next election (E-X.1)
+
+
+@dataclass
+class _Planner:
+    """Dates each organization's story, before the tree is registered with its terms."""
+
+    today: date
+    live_on: date
+    policy: Policy
+    rng: random.Random
+
+    @property
+    def lead(self) -> int:
+        return self.policy.election_request_lead_months
+
+    def story(self, name: str, kind: OrgKind) -> Story | None:
+        years = term_years(kind, self.policy)
+        if years is None:
+            return None  # a working committee's term is not kept here
+        plot = STORIES.get(name, "current" if kind is OrgKind.PRIMARY_COMMITTEE else "completed")
+        today_, rng = self.today, self.rng
+        if plot == "current":
+            started_on = self.live_on - timedelta(days=rng.randint(200, 500))
+            if add_years(started_on, years) > today_:
+                return Story(started_on)
+            plot = "completed"  # too short a term to be running still without an election
+        if plot == "overdue":
+            ended = today_ - timedelta(days=rng.randint(40, 200))
+            latest = self.live_on - timedelta(days=rng.randint(0, 30))
+            return Story(min(add_years(ended, -years), latest))
+        extended_on = None
+        if plot in ("completed", "completed_in_two_rounds"):
+            # Renewed since the system went live, so that the new term is running.
+            earliest = max(
+                add_years(today_, -years) + timedelta(days=30),
+                add_months(self.live_on, self.lead) + timedelta(days=20),
+            )
+            span = max(0, (today_ - timedelta(days=100) - earliest).days)
+            elections = [self._planned(SCRIPTS[plot], earliest + timedelta(rng.randint(0, span)))]
+        elif plot == "deferred":
+            # Asked for on time, deferred by the parent, which extended the term the same day.
+            ends_on = today_ - timedelta(days=rng.randint(60, 90))
+            elections = [self._planned(SCRIPTS[plot], ends_on)]
+            extended_on = elections[0].dates(self.lead)[-1]
+        elif plot == "resubmitted":
+            again = self._placed(SCRIPTS["requested"], today_ - timedelta(rng.randint(5, 20)))
+            first = self._placed(SCRIPTS[plot], again.dates(self.lead)[0] - timedelta(20))
+            elections = [first, again]
+        else:
+            elections = [self._placed(SCRIPTS[plot], today_ - timedelta(rng.randint(3, 25)))]
+        ends_on = elections[0].meeting_on
+        if plot == "resubmitted":  # asked for late: the term had ended a while before
+            ends_on = elections[0].dates(self.lead)[0] - timedelta(rng.randint(30, 90))
+        started_on, earlier = self._history(ends_on, years)
+        return Story(started_on, (*earlier, *elections), extended_on)
+
+    def _planned(self, actions: tuple[str, ...], meeting_on: date) -> Planned:
+        return Planned(actions, meeting_on, self.rng.randint(3, 12))
+
+    def _placed(self, actions: tuple[str, ...], last_on: date) -> Planned:
+        """An election whose last action falls on ``last_on`` or a few days before."""
+        planned = self._planned(actions, last_on)
+        planned = replace(planned, meeting_on=last_on - (planned.dates(self.lead)[-1] - last_on))
+        while planned.dates(self.lead)[-1] > last_on:
+            planned = replace(planned, meeting_on=planned.meeting_on - timedelta(days=1))
+        return planned
+
+    def _history(self, ends_on: date, years: int) -> tuple[date, list[Planned]]:
+        """When the term ending on ``ends_on`` began: at an election held since the system went
+        live, itself ending a term, or before the system went live (an imported term)."""
+        earlier: list[Planned] = []
+        while (started_on := add_years(ends_on, -years)) > self.live_on:
+            planned = self._planned(COMPLETED, started_on)
+            if planned.dates(self.lead)[0] < self.live_on + timedelta(days=7):
+                # Too soon after going live to have been entered: the term had begun earlier.
+                return self.live_on - timedelta(days=self.rng.randint(0, 30)), earlier
+            earlier.insert(0, planned)
+            ends_on = started_on
+        return started_on, earlier
+
+
+def _candidates_for(seats: int) -> int:
+    return math.ceil(seats * 1.2)  # E-4.2
+
+
+def _seats(kind: OrgKind, voters: int) -> int:
+    """The committee an organization of this size elects: a branch of fewer than seven members
+    elects a secretary only (支部条例); a larger one elects a committee; the list must exceed the
+    seats by 20% (E-4.2). None where too few members with rights could stand."""
+    if kind is OrgKind.PRIMARY_COMMITTEE:
+        options: tuple[int, ...] = (7, 5, 3) if voters >= 50 else (5, 3)
+    elif kind is OrgKind.GENERAL_BRANCH:
+        options = (5, 3, 1) if voters >= 30 else (3, 1)
+    else:
+        options = (3, 1) if voters >= 7 else (1,)
+    return next((seats for seats in options if _candidates_for(seats) <= voters), 0)
+
+
+def _election_threads(tree: Tree, registry: Registry, planner: _Planner) -> list[Thread]:
+    threads = []
+    for node in tree.nodes:
+        # Members of the organization are those of its branches; they nominate, stand and vote.
+        branches = tree.branches_under(node.id)
+        pool = [member for branch in branches for member in registry.voters(branch)]
+        members = sum(registry.members[branch] for branch in branches)
+        decider = tree.officials[node.parent_id]
+        own: list[Thread] = []
+        for planned in node.story.elections:
+            writer = _ElectionWriter(node, decider, pool, members, planner.rng)
+            if writer.seats or set(planned.actions) <= REQUEST_ONLY:
+                own.append(writer.thread(planned, planner.lead))
+            # else too few members with rights to elect anyone: the term runs out
+        if node.story.extended_on and own:
+            on = node.story.extended_on
+            command = ExtendTerm(node.id, EXTENSION_MONTHS, EXTENSION_REASON, Entry(on))
+            own[-1].moves.append(Move(on, decider, command))
+        threads += own
+    return threads
+
+
+@dataclass
+class _ElectionWriter:
+    """Turns a planned election into dated moves: the organization's own officer requests,
+    nominates and reports; the parent's committee official decides (E-2.1, E-4.1, E-8.1)."""
+
+    node: Node
+    decider: Actor
+    pool: list[UUID]
+    members: int
+    rng: random.Random
+    seats: int = field(init=False)
+    candidates: list[UUID] = field(init=False)
+    elected: list[UUID] = field(default_factory=list)
+    rounds: int = 0
+
+    def __post_init__(self) -> None:
+        self.seats = _seats(self.node.kind, len(self.pool))
+        self.candidates = self.rng.sample(
+            self.pool, _candidates_for(self.seats) if self.seats else 0
+        )
+        self.due = len(self.pool)
+        others = [m for m in self.pool if m not in self.candidates]
+        self.exclusions: tuple[Exclusion, ...] = ()
+        if self.due >= 10 and others and self.rng.random() < 0.5:
+            reason = self.rng.choice(EXCLUSION_REASONS)
+            self.exclusions = (Exclusion(member_id=self.rng.choice(others), reason=reason),)
+        # E-5.2: more than four fifths of those due, after exclusions, are present.
+        expected = self.due - len(self.exclusions)
+        self.present = expected - self.rng.randint(0, max(0, math.ceil(expected / 5) - 1))
+
+    @property
+    def deputies(self) -> int:
+        return 0 if self.seats <= 1 else 2 if self.seats >= 7 else 1
+
+    def thread(self, planned: Planned, lead_months: int) -> Thread:
+        dates = planned.dates(lead_months)
+        moves = [self._request(planned, dates[0])]
+        for action, on in zip(planned.actions[1:], dates[1:], strict=True):
+            moves.append(self._move(action, on))
+        return Thread(moves, is_election=True)
+
+    def _request(self, planned: Planned, on: date) -> Move:
+        asked = max(1, self.seats) + (2 if "request_rejected" in planned.actions else 0)
+        request = ElectionRequest(
+            seats=asked,
+            secretary_seats=1,
+            deputy_seats=min(self.deputies, asked - 1),
+            meeting_form=MeetingForm.MEMBER_MEETING.value,
+            planned_date=planned.meeting_on,
+            members_count=self.members,
+        )
+        return Move(on, self.node.own, RequestElection(self.node.id, request, Entry(on)))
+
+    def _move(self, action: str, on: date) -> Move:
+        entry = Entry(on, comment=REASONS.get(action))
+        by_parent, slug, details = self._step(action)
+        command = _election_step(slug, details, entry)
+        return Move(on, self.decider if by_parent else self.node.own, command)
+
+    def _step(self, action: str) -> tuple[bool, str, StepDetails]:
+        if action in ("request_approved", "request_deferred", "request_rejected"):
+            approved = Decision(approved=action == "request_approved")
+            return True, "election_request_approved", approved
+        if action in ("nominated", "nominated_short"):
+            listed = self.candidates[:-1] if action == "nominated_short" else self.candidates
+            return False, "candidates_nominated", Nomination(candidates=tuple(listed))
+        if action in ("list_approved", "list_rejected"):
+            return True, "candidate_list_approved", Decision(approved=action == "list_approved")
+        if action in ("held", "held_partial", "held_again"):
+            return False, "election_held", self._ballot(action)
+        if action == "officers_elected":
+            officers = Officers(
+                secretary_id=self.elected[0], deputy_ids=tuple(self.elected[1 : 1 + self.deputies])
+            )
+            return False, "officers_elected", officers
+        if action == "results_reported":
+            return False, "results_reported", StepDetails()
+        assert action in ("officers_approved", "officers_rejected"), action
+        return True, "officers_approved", Decision(approved=action == "officers_approved")
+
+    def _ballot(self, action: str) -> Ballot:
+        """A round in which exactly the intended candidates reach more than half of the votes of
+        those present (E-5.3), so that the service elects them and no one else."""
+        standing = [c for c in self.candidates if c not in self.elected]
+        open_seats = self.seats - len(self.elected)
+        winners = standing[: open_seats - 1 if action == "held_partial" else open_seats]
+        self.rounds += 1
+        lines = tuple(self._line(c, c in winners) for c in standing)
+        self.elected.extend(winners)
+        return Ballot(
+            round=self.rounds,
+            due_voters=self.due,
+            exclusions=self.exclusions,
+            present=self.present,
+            ballots=lines,
+        )
+
+    def _line(self, candidate: UUID, elected: bool) -> BallotLine:
+        present, half = self.present, self.present // 2
+        if elected:
+            in_favour = self.rng.randint(half + 1, present)
+        else:
+            in_favour = self.rng.randint(max(0, half - 2), half)
+        against = self.rng.randint(0, present - in_favour)
+        return BallotLine(
+            candidate_id=candidate,
+            in_favour=in_favour,
+            against=against,
+            abstained=present - in_favour - against,
+        )
+
+
+def _election_step(slug: str, details: StepDetails, entry: Entry) -> Callable[[UUID], Command]:
+    return lambda election_id: TakeElectionStep(election_id, slug, details, entry)

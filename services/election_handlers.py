@@ -14,7 +14,7 @@ from domain.errors import Conflict
 from domain.members import Member
 from domain.organizations import Organization
 from domain.step_details import StepDetails
-from services.handlers import Changes, Unit
+from services.handlers import Changes, Unit, dated_context
 
 
 def request_election(command: RequestElection, unit: Unit) -> Changes:
@@ -84,7 +84,7 @@ def _belongs(member: Member, organization_id: UUID, unit: Unit) -> bool:
 def extend_term(command: ExtendTerm, unit: Unit) -> Changes:
     organization = unit.organizations.organization(command.organization_id)
     organization.extend_term(
-        months=command.months, reason=command.reason, context=unit.context(command.entry)
+        months=command.months, reason=command.reason, context=dated_context(command.entry, unit)
     )
     return Changes(unit.organizations, organization.id, (organization,))
 

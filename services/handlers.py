@@ -66,7 +66,7 @@ def register_organization(command: RegisterOrganization, unit: Unit) -> Changes:
         parent=parent,
         may_approve_admissions=command.may_approve_admissions,
         unit=command.unit,
-        context=_dated(command.entry, unit),
+        context=dated_context(command.entry, unit),
         policy=unit.policy,
         term_started_on=command.term_started_on,
         years=command.term_years,
@@ -77,7 +77,7 @@ def register_organization(command: RegisterOrganization, unit: Unit) -> Changes:
 def set_development_plan(command: SetDevelopmentPlan, unit: Unit) -> Changes:
     organization = unit.organizations.organization(command.organization_id)
     organization.set_development_plan(
-        year=command.year, admissions=command.admissions, context=_dated(command.entry, unit)
+        year=command.year, admissions=command.admissions, context=dated_context(command.entry, unit)
     )
     return Changes(unit.organizations, organization.id, (organization,))
 
@@ -88,7 +88,7 @@ def register_member(command: RegisterMember, unit: Unit) -> Changes:
         raise refuse(
             "O-3", "党员编入党支部或党总支。", "A member belongs to a branch or general branch."
         )
-    context = _dated(command.entry, unit)
+    context = dated_context(command.entry, unit)
     for day in (command.joined_on, command.full_since):
         if day is not None and day > unit.today:
             raise refuse("MF-FUTURE-DATE", f"{day}。", f"{day}.")
@@ -246,7 +246,7 @@ def transfer_case(command: TransferCase, unit: Unit) -> Changes:
     return Changes(unit.membership, case.id, (case,))
 
 
-def _dated(entry: Entry, unit: Unit) -> Context:
+def dated_context(entry: Entry, unit: Unit) -> Context:
     """The context of a command whose aggregate has no date rules of its own."""
     context = unit.context(entry)
     if violations := check_date(context, unit.today):
