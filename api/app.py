@@ -14,6 +14,9 @@ from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
 from api import admissions, calendar, elections, errors, health, members, organizations, rules
+from api.approvals import router as approvals_router
+from api.dashboard import router as dashboard_router
+from api.findings import router as findings_router
 from projections.registry import ALL_MODELS
 from projections.service import InProcessRunner, ReadModels
 from services.bootstrap import Memberflow
@@ -61,6 +64,9 @@ def create_app(memberflow: Memberflow, read_models: ReadModels | None = None) ->
         calendar.router,  # before /elections/{election_id}
         elections.router,
         rules.router,
+        findings_router,
+        dashboard_router,
+        approvals_router,
     ):
         app.include_router(router)
     app.middleware("http")(_bind_request_id)

@@ -48,7 +48,7 @@ def elections_calendar(
     )
     model = read_models.model(OrganizationsModel.name)
     assert isinstance(model, OrganizationsModel)
-    with read_models.database.transaction() as tx:
+    with read_models.database.transaction(write=False) as tx:
         rows, count = calendar(
             model,
             tx,

@@ -1,4 +1,4 @@
-"""The ``memberflow`` command: serve, token, demo-data."""
+"""The ``memberflow`` command: serve, token, demo-data, projections."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import typer
 import uvicorn
 
 from api.app import create_app
+from api.projections_cli import projections_cli
 from domain.context import Role
 from services import bootstrap, demo, logging, tokens
 from services.settings import Settings
 
 cli = typer.Typer(help="memberflow: 发展党员与换届选举工作流", no_args_is_help=True)
+cli.add_typer(projections_cli, name="projections")
 
 
 @cli.command()

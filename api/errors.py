@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eventsourcing.persistence import OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -120,7 +121,20 @@ def _behind(_: Request, error: Exception) -> JSONResponse:
     return response
 
 
+def _busy(_: Request, error: Exception) -> JSONResponse:
+    response = problem(
+        503,
+        "The store is busy",
+        str(error),
+        detail_zh="系统繁忙，请稍后重试。",
+        detail_en=f"The store is busy ({error}); nothing was recorded. Try again.",
+    )
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(OperationalError, _busy)  # pool timeout, database locked
     app.add_exception_handler(ReadModelBehind, _behind)
     app.add_exception_handler(RulesBroken, _rules_broken)
     app.add_exception_handler(NotFound, _not_found)

@@ -33,7 +33,9 @@ class Written(BaseModel):
 
     id: UUID
     version: int
-    log: str = Field(description="the event log (application) written: organizations, membership")
+    log: str = Field(
+        description="the event log (application) written: organizations, membership or approvals"
+    )
     position: int
 
     @classmethod

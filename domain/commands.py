@@ -127,6 +127,36 @@ class TransferCase:
     entry: Entry
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimItem:
+    """Take an approval inbox item (DOMAIN.md §5) into one's hands."""
+
+    item_key: str
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class AssignItem:
+    item_key: str
+    to: str  # the user id of the colleague
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class CommentItem:
+    item_key: str
+    text: str
+    entry: Entry
+
+
+@dataclass(frozen=True, slots=True)
+class AcknowledgeItem:
+    """Acknowledge a filing (备案): steps 4, 8 and 18."""
+
+    item_key: str
+    entry: Entry
+
+
 Command = (
     RegisterOrganization
     | ExtendTerm
@@ -140,4 +170,8 @@ Command = (
     | WithdrawCase
     | TerminateCase
     | TransferCase
+    | ClaimItem
+    | AssignItem
+    | CommentItem
+    | AcknowledgeItem
 )

@@ -9,12 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from uuid import UUID
 
 from domain.admission import AdmissionCase, Basis, StepRecord
 from domain.context import Context
 from domain.dates import add_months, business_date
 from domain.policy import Policy
-from domain.step_details import AdmissionDecision, PreReview
+from domain.step_details import (
+    AdmissionDecision,
+    ContactsAssignment,
+    IntroducersAssignment,
+    PreReview,
+)
 from domain.steps import BY_NUMBER, prerequisites
 
 
@@ -40,6 +46,8 @@ def case_findings(case: AdmissionCase, policy: Policy) -> list[Finding]:
         *_documents(case),
         *_off_unit(case),
         *_leaving_unit(case),
+        *_transfers(case, policy),
+        *_conflicts(case),
     ]
     return sorted(found, key=lambda f: (f.version, f.kind, f.detail_en))
 
@@ -241,3 +249,58 @@ def _leaving_unit(case: AdmissionCase) -> Iterator[Finding]:
                 "预审时该人选三个月内将离开单位。",
                 "At pre-review the candidate was to leave the unit within 3 months.",
             )
+
+
+def _transfers(case: AdmissionCase, policy: Policy) -> Iterator[Finding]:
+    """A-T: a transfer in the policy's months before the designation as development target (7)
+    or the branch meeting on admission (15) — a move that may sidestep the checks (异地违规入党).
+
+    One finding per transfer and promotion step, on the first record of that step dated on or
+    after the transfer; a transfer exactly ``transfer_window_months`` before still counts.
+    """
+    months = policy.transfer_window_months
+    for from_branch, to_branch, context in case.transfers:
+        moved_on = context.occurred_on
+        for number in (7, 15):
+            promotion = next(
+                (r for r in case.records_of(number) if r.occurred_on >= moved_on), None
+            )
+            if promotion is None or promotion.occurred_on > add_months(moved_on, months):
+                continue
+            days = (promotion.occurred_on - moved_on).days
+            yield _finding(
+                "F-TRANSFER",
+                "A-T",
+                promotion,
+                f"{moved_on} 由党支部 {from_branch} 转入 {to_branch}，{days} 天后"
+                f"{'确定为发展对象' if number == 7 else '支部大会讨论接收'}（{months} 个月内）。",
+                f"Transferred from branch {from_branch} to {to_branch} on {moved_on}, {days} days "
+                f"before {promotion.slug} (within {months} months).",
+            )
+
+
+def _conflicts(case: AdmissionCase) -> Iterator[Finding]:
+    """O-1: the committee's interviewer (16) or the official who records the approval (17) is
+    one of the case's introducers or cultivation contacts (the latest assignment of each)."""
+    roles: dict[UUID, list[tuple[str, str]]] = {}
+    contacts, introducers = case.latest(5), case.latest(9)
+    if contacts and isinstance(contacts.details, ContactsAssignment):
+        for member_id in contacts.details.contacts:
+            roles.setdefault(member_id, []).append(("培养联系人", "cultivation contact"))
+    if introducers and isinstance(introducers.details, IntroducersAssignment):
+        for member_id in introducers.details.introducers:
+            roles.setdefault(member_id, []).append(("入党介绍人", "introducer"))
+    for record in [*case.records_of(16), *([case.approval] if case.approval else [])]:
+        actor_member = record.context.actor.member_id
+        if actor_member is None or actor_member not in roles:
+            continue
+        zh = "、".join(role for role, _ in roles[actor_member])
+        en = " and ".join(role for _, role in roles[actor_member])
+        doing = ("谈话", "interview") if record.number == 16 else ("审批", "approval")
+        yield _finding(
+            "F-CONFLICT",
+            "O-1",
+            record,
+            f"{doing[0]}人员（党员 {actor_member}）同时是本案的{zh}。",
+            f"The member who recorded the {doing[1]} ({actor_member}) is also the case's {en}.",
+        )

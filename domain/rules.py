@@ -74,6 +74,12 @@ _RULES = [
         "该换届选举已经结束。",
         "This election has ended; nothing more can be recorded on it.",
     ),
+    Rule(
+        "MF-INBOX",
+        "DOMAIN.md §5",
+        "待办事项由其所等待的组织办理。",
+        "An item is handled by the organization it waits for.",
+    ),
     # §1 Organizations.
     Rule(
         "O-1",

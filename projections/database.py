@@ -30,7 +30,7 @@ class Transaction(Protocol):
 class ReadDatabase(Protocol):
     kind: str
 
-    def transaction(self) -> Any: ...  # a context manager yielding a Transaction
+    def transaction(self, write: bool = True) -> Any: ...  # a context manager of a Transaction
     def close(self) -> None: ...
 
 
@@ -57,12 +57,13 @@ class SQLiteDatabase:
         self.lock_timeout = lock_timeout
 
     @contextmanager
-    def transaction(self) -> Iterator[_SQLiteTransaction]:
+    def transaction(self, write: bool = True) -> Iterator[_SQLiteTransaction]:
         # A connection per transaction: cheap for SQLite, and safe across the API's threads.
-        # BEGIN IMMEDIATE takes the write lock up front, so a batch never fails half-way on it.
+        # A writer takes the write lock up front (BEGIN IMMEDIATE), so a batch never fails half-way
+        # on it; a reader takes none, and in WAL mode neither waits for the other.
         connection = sqlite3.connect(self.path, timeout=self.lock_timeout, isolation_level=None)
         try:
-            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield _SQLiteTransaction(connection)
             connection.execute("COMMIT")
         except BaseException:
@@ -118,7 +119,7 @@ class PostgresDatabase:
         return self._pool
 
     @contextmanager
-    def transaction(self) -> Iterator[_PostgresTransaction]:
+    def transaction(self, write: bool = True) -> Iterator[_PostgresTransaction]:
         with self.pool.connection() as connection, connection.transaction():
             yield _PostgresTransaction(connection)
 

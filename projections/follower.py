@@ -108,23 +108,28 @@ class Follower:
         return sum(self._batch(source, limit) for source in self.sources)
 
     def _batch(self, source: str, limit: int) -> int:
-        application = self.sources[source]
         try:
             with self.database.transaction() as tx:
-                before = tracked_position(tx, self.tracking_name, source)
-                notifications = application.recorder.select_notifications(
-                    start=before + 1, limit=limit
-                )
-                for notification in notifications:
-                    event = application.mapper.to_domain_event(notification)
-                    aggregate = self.aggregates[source].after(event)
-                    self.model.process(event, aggregate, source, tx)
-                if notifications:
-                    _advance(tx, self.tracking_name, source, before, notifications[-1].id)
+                return self.apply(tx, source, limit)
         except BaseException:
-            self.aggregates[source].forget()  # they may be ahead of what was committed
+            self.forget()  # the aggregates may be ahead of what was committed
             raise
+
+    def apply(self, tx: Transaction, source: str, limit: int) -> int:
+        """Apply the next events of one source within ``tx``, and move its position on."""
+        application = self.sources[source]
+        before = tracked_position(tx, self.tracking_name, source)
+        notifications = application.recorder.select_notifications(start=before + 1, limit=limit)
+        for notification in notifications:
+            event = application.mapper.to_domain_event(notification)
+            self.model.process(event, self.aggregates[source].after(event), source, tx)
+        if notifications:
+            _advance(tx, self.tracking_name, source, before, notifications[-1].id)
         return len(notifications)
+
+    def forget(self) -> None:
+        for aggregates in self.aggregates.values():
+            aggregates.forget()
 
     def catch_up(self, limit: int = 200, progress: Callable[[int], None] | None = None) -> int:
         total = 0
@@ -135,7 +140,7 @@ class Follower:
         return total
 
     def positions(self) -> dict[str, int]:
-        with self.database.transaction() as tx:
+        with self.database.transaction(write=False) as tx:
             return {
                 source: tracked_position(tx, self.tracking_name, source) for source in self.sources
             }

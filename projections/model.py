@@ -62,8 +62,12 @@ class ReadModel(ABC):
             tx.execute(f"CREATE TABLE IF NOT EXISTS {self.names[table]} ({columns})")
         for number, index in enumerate(self.indexes):
             table, columns = index.split(" ", 1)
-            name = f"{self.names[table]}_ix{number}"
-            tx.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {self.names[table]} {columns}")
+            tx.execute(
+                f"CREATE INDEX IF NOT EXISTS {self.index_name(number)} ON {self.names[table]} {columns}"
+            )
+
+    def index_name(self, number: int) -> str:
+        return f"{self.names[self.indexes[number].split(' ', 1)[0]]}_ix{number}"
 
     def drop(self, tx: Transaction) -> None:
         for name in self.names.values():

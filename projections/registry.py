@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from projections.findings import FindingsModel
+from projections.inbox import InboxModel
 from projections.model import ReadModel
 from projections.organizations import OrganizationsModel
+from projections.pipeline import PipelineModel
 
-ALL_MODELS: tuple[type[ReadModel], ...] = (OrganizationsModel,)
+ALL_MODELS: tuple[type[ReadModel], ...] = (
+    OrganizationsModel,
+    PipelineModel,
+    FindingsModel,
+    InboxModel,
+)

@@ -7,6 +7,8 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
 
 import psycopg
 import structlog
@@ -21,10 +23,14 @@ log = structlog.get_logger("memberflow.projections")
 
 @dataclass(frozen=True, slots=True)
 class Lag:
+    """How far a read model is behind one log: in events, and in seconds since the oldest event
+    it has not applied yet was stored."""
+
     projection: str
     source: str
     position: int
     head: int
+    seconds: float
 
     @property
     def events(self) -> int:
@@ -41,7 +47,8 @@ class ReadModels:
         self.memberflow = memberflow
         self.database = database or open_database(memberflow.settings)
         self.applications = {
-            app.name: app for app in (memberflow.organizations, memberflow.membership)
+            app.name: app
+            for app in (memberflow.organizations, memberflow.membership, memberflow.approvals)
         }
         sources = Sources(self.applications, memberflow.settings.policy)
         self.models = {cls.name: cls(sources) for cls in models}
@@ -66,22 +73,29 @@ class ReadModels:
 
     def catch_up(self) -> int:
         self.ensure_created()
-        processed = sum(follower.catch_up() for follower in self.followers.values())
+        limit = self.memberflow.settings.projections_batch_size
+        processed = sum(follower.catch_up(limit) for follower in self.followers.values())
         self.caught_up_at = time.monotonic()
         return processed
 
     def lag(self) -> list[Lag]:
         self.ensure_created()
         return [
-            Lag(
-                name,
-                source,
-                position,
-                self.applications[source].recorder.max_notification_id() or 0,
-            )
+            self._lag(name, source, position)
             for name, follower in self.followers.items()
             for source, position in follower.positions().items()
         ]
+
+    def _lag(self, name: str, source: str, position: int) -> Lag:
+        application = self.applications[source]
+        head = application.recorder.max_notification_id() or 0
+        waiting = application.recorder.select_notifications(start=position + 1, limit=1)
+        seconds = 0.0
+        if waiting:
+            event: Any = application.mapper.to_domain_event(waiting[0])
+            stored_at: datetime = event.timestamp
+            seconds = max((datetime.now(tz=UTC) - stored_at).total_seconds(), 0.0)
+        return Lag(name, source, position, head, seconds)
 
     def reached(self, log_name: str, position: int, names: Sequence[str]) -> bool:
         self.ensure_created()

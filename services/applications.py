@@ -13,6 +13,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain import organizations as org_rules
 from domain.admission import AdmissionCase
+from domain.approvals import ApprovalItem
 from domain.context import ValueObject
 from domain.elections import Election
 from domain.errors import NotFound
@@ -123,3 +124,13 @@ class Membership(MemberflowApplication):
 
     def person(self, person_id: UUID) -> Person | None:
         return self.find(Person, person_id)
+
+
+class Approvals(MemberflowApplication):
+    """What officials do on the items of their approval inbox (DOMAIN.md §5): claims, assignments,
+    comments and acknowledgements of filings. Decisions are the workflow steps themselves."""
+
+    name = "approvals"
+
+    def item(self, item_key: str) -> ApprovalItem | None:
+        return self.find(ApprovalItem, ApprovalItem.create_id(item_key))

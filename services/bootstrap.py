@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.applications import Membership, Organizations
+from services.applications import Approvals, Membership, Organizations
 from services.bus import CommandBus
 from services.clock import Clock, SystemClock
 from services.settings import Settings
@@ -18,12 +18,14 @@ class Memberflow:
     settings: Settings
     organizations: Organizations
     membership: Membership
+    approvals: Approvals
     bus: CommandBus
     clock: Clock = field(default_factory=SystemClock)
 
     def close(self) -> None:
         self.organizations.close()
         self.membership.close()
+        self.approvals.close()
 
 
 def build(settings: Settings | None = None, clock: Clock | None = None) -> Memberflow:
@@ -33,7 +35,12 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Membe
     env = persistence_env(settings)
     organizations = Organizations(env=env)
     membership = Membership(env=env)
+    approvals = Approvals(env=env)
     bus = CommandBus(
-        organizations=organizations, membership=membership, policy=settings.policy, clock=clock
+        organizations=organizations,
+        membership=membership,
+        approvals=approvals,
+        policy=settings.policy,
+        clock=clock,
     )
-    return Memberflow(settings, organizations, membership, bus, clock)
+    return Memberflow(settings, organizations, membership, approvals, bus, clock)

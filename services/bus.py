@@ -17,13 +17,14 @@ from domain.commands import Command, Entry, TakeElectionStep, TakeStep
 from domain.context import Actor, Context
 from domain.errors import Conflict, NotFound, RulesBroken
 from domain.policy import Policy
-from services.applications import Membership, Organizations
+from services.applications import Approvals, Membership, Organizations
+from services.approval_handlers import APPROVAL_HANDLERS
 from services.clock import Clock, today
 from services.election_handlers import ELECTION_HANDLERS
 from services.handlers import HANDLERS, Unit
 
 log = structlog.get_logger("memberflow.commands")
-_HANDLERS = HANDLERS | ELECTION_HANDLERS
+_HANDLERS = HANDLERS | ELECTION_HANDLERS | APPROVAL_HANDLERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +40,17 @@ class Outcome:
 
 class CommandBus:
     def __init__(
-        self, *, organizations: Organizations, membership: Membership, policy: Policy, clock: Clock
+        self,
+        *,
+        organizations: Organizations,
+        membership: Membership,
+        approvals: Approvals,
+        policy: Policy,
+        clock: Clock,
     ) -> None:
         self.organizations = organizations
         self.membership = membership
+        self.approvals = approvals
         self.policy = policy
         self.clock = clock
 
@@ -89,7 +97,14 @@ class CommandBus:
                 documents=entry.documents,
             )
 
-        unit = Unit(self.organizations, self.membership, self.policy, today(self.clock), context)
+        unit = Unit(
+            self.organizations,
+            self.membership,
+            self.policy,
+            today(self.clock),
+            context,
+            self.approvals,
+        )
         changes = _HANDLERS[type(command)](command, unit)
         try:
             recordings = changes.application.save(*changes.aggregates)
@@ -108,7 +123,7 @@ class CommandBus:
 
 def _subject(command: Command) -> dict[str, str]:
     fields = {}
-    for name in ("case_id", "election_id", "organization_id"):
+    for name in ("case_id", "election_id", "organization_id", "item_key"):
         if value := getattr(command, name, None):
             fields[name] = str(value)
     if isinstance(command, TakeStep | TakeElectionStep):

@@ -35,7 +35,7 @@ from domain.persons import Person
 from domain.policy import Policy
 from domain.step_details import ContactsAssignment, IntroducersAssignment, StepDetails
 from domain.steps import BY_SLUG, Step
-from services.applications import MemberflowApplication, Membership, Organizations
+from services.applications import Approvals, MemberflowApplication, Membership, Organizations
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,7 @@ class Unit:
     policy: Policy
     today: date
     context: Callable[[Entry], Context]
+    approvals: Approvals  # the approval inbox's actions (DOMAIN.md §5)
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
         description="follow the logs inside the service (on PostgreSQL a lock elects one)",
     )
     projections_poll_seconds: float = Field(default=0.2, gt=0)
+    projections_batch_size: int = Field(
+        default=200, ge=1, description="events applied per transaction (one commit per batch)"
+    )
     read_wait_seconds: float = Field(
         default=3.0,
         ge=0,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import structlog
 from psycopg import sql
 
 from domain.dates import SHANGHAI
@@ -37,6 +38,13 @@ class FixedClock:
 
     def set_day(self, day: date, at: time = time(10, 0)) -> None:
         self.current = datetime.combine(day, at, tzinfo=SHANGHAI).astimezone(UTC)
+
+
+@pytest.fixture(autouse=True)
+def _default_logging() -> Iterator[None]:
+    """A command-line test configures logging for its process; the next test starts afresh."""
+    yield
+    structlog.reset_defaults()
 
 
 @pytest.fixture

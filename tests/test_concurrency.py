@@ -103,7 +103,8 @@ def test_two_writers_on_one_case_one_wins_one_gets_409(
 
 
 def test_many_writers_lose_nothing(world: World, clock: FixedClock, server: str) -> None:
-    """Every 200 is one stored event, every other answer is a 409; nothing else happens."""
+    """Every 200 is one stored event; every other answer is a 409, or a 503 when the store was too
+    busy to take the write at all (the read models follow the same SQLite file meanwhile)."""
     case_id = world.case_before(6)
     clock.set_day(date(2023, 10, 1))
     before = world.case(case_id).version
@@ -113,7 +114,7 @@ def test_many_writers_lose_nothing(world: World, clock: FixedClock, server: str)
             pool.map(lambda r: _post_assessment(server, world, case_id, f"r{r}"), range(16))
         )
 
-    assert set(statuses) <= {200, 409}
+    assert set(statuses) <= {200, 409, 503}
     assert world.case(case_id).version == before + statuses.count(200)
     stored = [e.context.request_id for e in world.memberflow.membership.history(case_id)[before:]]  # type: ignore[attr-defined]
     assert len(stored) == len(set(stored)) == statuses.count(200)

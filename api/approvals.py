@@ -1,0 +1,170 @@
+"""/approvals: the approval inbox (DOMAIN.md §5) — what waits for an organization, and the actions
+on an item. Decisions are not taken here: they are the workflow steps themselves
+(``POST /admissions/{id}/steps/pre_review_passed`` with ``If-Match: <subject_version>``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Body, Path, Query
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
+from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
+from api.schemas import Written
+from domain.commands import AcknowledgeItem, AssignItem, ClaimItem, Command, CommentItem, Entry
+from domain.context import Actor, DocumentRef
+from projections.inbox import InboxModel, inbox
+from projections.organizations import OrganizationsModel
+from services.bootstrap import Memberflow
+from services.clock import today
+
+router = APIRouter(prefix="/approvals", tags=["approvals"])
+
+SORTS = {"waiting_since": "i.waiting_since", "due_on": "i.due_on"}
+ItemPath = Annotated[
+    str,
+    Path(
+        description="the item key <subject_id>:<asked>:<trigger_version>",
+        examples=["0b1d…:pre_review_passed:14"],
+    ),
+]
+
+
+class InboxRow(BaseModel):
+    item: str = Field(description="the item key: <subject_id>:<asked>:<trigger_version>")
+    kind: Literal["decision", "filing"]
+    subject_type: Literal["case", "election"]
+    subject_id: UUID
+    subject_name: str = Field(description="the applicant, or the organization that elects")
+    asked: str = Field(description="the step that decides the item, or the filing to acknowledge")
+    trigger: str = Field(description="the step whose recording made the item appear")
+    organization_id: UUID = Field(description="who must act")
+    from_organization_id: UUID = Field(description="the branch, or the electing organization")
+    waiting_since: date = Field(description="the business date of the trigger")
+    due_on: date = Field(description="waiting_since + the policy's days for this item kind")
+    status: Literal["open", "done"]
+    overdue: bool = Field(description="open and due before today (Asia/Shanghai)")
+    done_by: str | None = Field(description="the step or event that settled it, or acknowledged")
+    done_on: date | None
+    claimed_by: str | None
+    assigned_to: str | None
+    comments: int
+    last_comment: str | None
+    trigger_version: int
+    subject_version: int = Field(
+        description="the subject's version as this row knows it: send it as If-Match when deciding"
+    )
+    decide: str = Field(description="where the item is answered")
+
+
+@router.get("/inbox", response_model=Page[InboxRow])
+def get_inbox(
+    memberflow: MemberflowDep,
+    read_models: ReadModelsDep,
+    _: CurrentActor,
+    paging: Paging,
+    org: Annotated[UUID, Query(description="the organization whose inbox is listed")],
+    subtree: Annotated[bool, Query(description="also the organizations under it")] = False,
+    status: Annotated[Literal["open", "done"] | None, Query(description="default: open")] = "open",
+    asked: Annotated[str | None, Query(description="only items asking this step")] = None,
+) -> dict[str, object]:
+    names = [InboxModel.name, *([OrganizationsModel.name] if subtree else [])]
+    positions = caught_up(read_models, paging.after, names, memberflow.settings.read_wait_seconds)
+    model = read_models.model(InboxModel.name)
+    assert isinstance(model, InboxModel)
+    organizations = read_models.model(OrganizationsModel.name)
+    with read_models.database.transaction(write=False) as tx:
+        rows, count = inbox(
+            model,
+            tx,
+            organization_id=str(org),
+            organizations_table=organizations.names["organizations"] if subtree else None,
+            status=status,
+            asked=asked,
+            today=today(memberflow.clock).isoformat(),
+            order_by=paging.order_by(SORTS, "waiting_since"),
+            limit=paging.per_page,
+            offset=paging.offset,
+        )
+    fields = [f for f in InboxRow.model_fields if f != "decide"]
+    data = []
+    for row in rows:
+        values = dict(zip(fields, row, strict=True))
+        data.append(InboxRow.model_validate({**values, "decide": _decide(values)}))
+    return page_of(data, count, paging, positions)
+
+
+def _decide(row: dict[str, object]) -> str:
+    if row["kind"] == "filing":
+        return f"/approvals/{row['item']}/acknowledge"
+    resource = "admissions" if row["subject_type"] == "case" else "elections"
+    return f"/{resource}/{row['subject_id']}/steps/{row['asked']}"
+
+
+class ActionIn(BaseModel):
+    """The business date of an action on an item: today (Asia/Shanghai) unless stated."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    occurred_on: date | None = Field(default=None, description="default: today")
+    comment: str | None = Field(default=None, max_length=2000)
+    documents: list[DocumentRef] = Field(default_factory=list)
+
+    def entry(self, memberflow: Memberflow) -> Entry:
+        day = self.occurred_on or today(memberflow.clock)
+        return Entry(day, self.comment, tuple(self.documents))
+
+
+class AssignIn(ActionIn):
+    to: str = Field(min_length=1, max_length=200, description="the colleague's user id")
+
+
+class CommentIn(ActionIn):
+    text: str = Field(min_length=1, max_length=2000)
+
+
+def _written(memberflow: Memberflow, command: Command, actor: Actor, request_id: str) -> Written:
+    return Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
+
+
+@router.post("/{item}/claim", response_model=Written, summary="Take the item into one's hands")
+def claim(
+    item: ItemPath,
+    memberflow: MemberflowDep,
+    actor: Writer,
+    request_id: RequestId,
+    body: Annotated[ActionIn | None, Body()] = None,
+) -> Written:
+    entry = (body or ActionIn()).entry(memberflow)
+    return _written(memberflow, ClaimItem(item, entry), actor, request_id)
+
+
+@router.post("/{item}/assign", response_model=Written, summary="Assign the item to a colleague")
+def assign(
+    item: ItemPath, body: AssignIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+) -> Written:
+    command = AssignItem(item, body.to, body.entry(memberflow))
+    return _written(memberflow, command, actor, request_id)
+
+
+@router.post("/{item}/comment", response_model=Written, summary="Comment on the item")
+def comment(
+    item: ItemPath, body: CommentIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+) -> Written:
+    command = CommentItem(item, body.text, body.entry(memberflow))
+    return _written(memberflow, command, actor, request_id)
+
+
+@router.post("/{item}/acknowledge", response_model=Written, summary="Acknowledge a filing (备案)")
+def acknowledge(
+    item: ItemPath,
+    memberflow: MemberflowDep,
+    actor: Writer,
+    request_id: RequestId,
+    body: Annotated[ActionIn | None, Body()] = None,
+) -> Written:
+    entry = (body or ActionIn()).entry(memberflow)
+    return _written(memberflow, AcknowledgeItem(item, entry), actor, request_id)

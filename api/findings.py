@@ -1,0 +1,68 @@
+"""/findings: every finding of every case and election, with the cross-case F-BATCH."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.deps import CurrentActor, MemberflowDep
+from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
+from projections.findings import SORTS, FindingsModel, FindingsQuery, query_findings
+from projections.organizations import OrganizationsModel
+
+router = APIRouter(prefix="/findings", tags=["findings"])
+
+
+class FindingRow(BaseModel):
+    id: str = Field(description="stable: subject, kind, rule, version of the event, and a number")
+    subject_type: Literal["case", "election"]
+    subject_id: UUID
+    organization_id: UUID = Field(description="the case's branch, or the election's organization")
+    kind: str = Field(description="F-…")
+    rule: str | None
+    step: str = Field(description="the event that raised it")
+    version: int = Field(description="that event's position in its case or election")
+    occurred_on: date
+    recorded_at: datetime
+    detail_zh: str
+    detail_en: str
+
+
+@router.get("", response_model=Page[FindingRow])
+def list_findings(
+    memberflow: MemberflowDep,
+    read_models: ReadModelsDep,
+    _: CurrentActor,
+    paging: Paging,
+    org: Annotated[
+        UUID | None, Query(description="only findings in this organization's subtree")
+    ] = None,
+    kind: Annotated[str | None, Query(pattern=r"^F-[A-Z]+$", description="F-BATCH, …")] = None,
+    from_: Annotated[
+        date | None, Query(alias="from", description="occurred on or after this date")
+    ] = None,
+    to: Annotated[date | None, Query(description="occurred on or before this date")] = None,
+    case: Annotated[UUID | None, Query(description="only this admission case")] = None,
+) -> dict[str, object]:
+    names = [FindingsModel.name, OrganizationsModel.name]
+    positions = caught_up(read_models, paging.after, names, memberflow.settings.read_wait_seconds)
+    model = read_models.model(FindingsModel.name)
+    organizations = read_models.model(OrganizationsModel.name)
+    assert isinstance(model, FindingsModel)
+    with read_models.database.transaction(write=False) as tx:
+        rows, count = query_findings(
+            model,
+            organizations.names["organizations"],
+            tx,
+            FindingsQuery(org, kind, from_, to, case),
+            order_by=paging.order_by(SORTS, "occurred_on"),
+            limit=paging.per_page,
+            offset=paging.offset,
+        )
+    fields = list(FindingRow.model_fields)
+    data = [FindingRow.model_validate(dict(zip(fields, row, strict=True))) for row in rows]
+    return page_of(data, count, paging, positions)
