@@ -1,15 +1,15 @@
 """/admissions: admission cases, their 25 steps, exceptions, and history."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
 from api.history import history_out
-from api.schemas import EntryIn, EventOut, facts_of, flat_body
+from api.schemas import EntryIn, EventOut
+from api.step_routes import add_step_routes
 from domain.admission import AdmissionCase, Applicant, Basis
 from domain.commands import (
     Command,
@@ -24,7 +24,7 @@ from domain.context import Actor
 from domain.findings import Finding, case_findings
 from domain.progress import next_steps, stage
 from domain.step_details import one_of
-from domain.steps import STEPS, Step
+from domain.steps import STEPS
 from services.bootstrap import Memberflow
 
 router = APIRouter(prefix="/admissions", tags=["admissions"])
@@ -277,30 +277,11 @@ def transfer(
     return _handle(memberflow, command, actor, request_id)
 
 
-def _add_step_route(step: Step) -> None:
-    body_model: Any = flat_body(step.slug, step.details)
-
-    def record_step(
-        case_id: UUID,
-        body: body_model,
-        memberflow: MemberflowDep,
-        actor: Writer,
-        request_id: RequestId,
-        if_match: Annotated[int | None, Header(description="expected case version")] = None,
-    ) -> CasePublic:
-        details = facts_of(step.details, body)
-        command = TakeStep(case_id, step.slug, details, body.entry(), if_match)
-        return _handle(memberflow, command, actor, request_id)
-
-    router.add_api_route(
-        f"/{{case_id}}/steps/{step.slug}",
-        record_step,
-        methods=["POST"],
-        response_model=CasePublic,
-        name=f"step_{step.slug}",
-        summary=f"Step {step.number}: {step.slug} ({step.zh})",
-    )
-
-
-for _step in STEPS[1:]:
-    _add_step_route(_step)
+add_step_routes(
+    router,
+    STEPS[1:],
+    subject="case_id",
+    command=TakeStep,
+    answer=_handle,
+    response_model=CasePublic,
+)

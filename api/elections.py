@@ -1,18 +1,18 @@
 """/elections: term-change elections (换届选举), their steps and history."""
 
 from datetime import date, datetime
-from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
 from api.history import history_out
-from api.schemas import EntryIn, EventOut, facts_of, flat_body
+from api.schemas import EntryIn, EventOut, facts_of
+from api.step_routes import add_step_routes
 from domain.commands import Command, RequestElection, TakeElectionStep
 from domain.context import Actor
-from domain.election_steps import ELECTION_STEPS, Ballot, ElectionRequest, ElectionStep, Officers
+from domain.election_steps import ELECTION_STEPS, Ballot, ElectionRequest, Officers
 from domain.elections import Election, ElectionStatus, election_findings, next_election_steps
 from services.bootstrap import Memberflow
 
@@ -150,30 +150,11 @@ def get_history(election_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -
     return history_out(memberflow.organizations.history(election_id))
 
 
-def _add_step_route(step: ElectionStep) -> None:
-    body_model: Any = flat_body(step.slug, step.details)
-
-    def record_step(
-        election_id: UUID,
-        body: body_model,
-        memberflow: MemberflowDep,
-        actor: Writer,
-        request_id: RequestId,
-        if_match: Annotated[int | None, Header(description="expected election version")] = None,
-    ) -> ElectionPublic:
-        details = facts_of(step.details, body)
-        command = TakeElectionStep(election_id, step.slug, details, body.entry(), if_match)
-        return _handle(memberflow, command, actor, request_id)
-
-    router.add_api_route(
-        f"/{{election_id}}/steps/{step.slug}",
-        record_step,
-        methods=["POST"],
-        response_model=ElectionPublic,
-        name=f"step_{step.slug}",
-        summary=f"Step {step.number}: {step.slug} ({step.zh})",
-    )
-
-
-for _step in ELECTION_STEPS:
-    _add_step_route(_step)
+add_step_routes(
+    router,
+    ELECTION_STEPS,
+    subject="election_id",
+    command=TakeElectionStep,
+    answer=_handle,
+    response_model=ElectionPublic,
+)

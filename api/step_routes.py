@@ -1,0 +1,78 @@
+"""One POST route per workflow step, each with a body of its own, for cases and elections alike."""
+
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, Protocol
+from uuid import UUID
+
+from fastapi import APIRouter, Header, Path
+from pydantic import BaseModel
+
+from api.deps import MemberflowDep, RequestId, Writer
+from api.schemas import facts_of, flat_body
+from domain.commands import Command, Entry
+from domain.context import Actor
+from domain.step_details import StepDetails
+from services.bootstrap import Memberflow
+
+
+class WorkflowStep(Protocol):
+    @property
+    def number(self) -> int: ...
+    @property
+    def slug(self) -> str: ...
+    @property
+    def zh(self) -> str: ...
+    @property
+    def details(self) -> type[StepDetails]: ...
+
+
+MakeCommand = Callable[[UUID, str, StepDetails, Entry, int | None], Command]
+Answer = Callable[[Memberflow, Command, Actor, str], BaseModel]
+
+
+def add_step_routes(
+    router: APIRouter,
+    steps: Sequence[WorkflowStep],
+    *,
+    subject: str,
+    command: MakeCommand,
+    answer: Answer,
+    response_model: type[BaseModel],
+) -> None:
+    """``POST /{subject}/steps/<slug>`` for every step; OpenAPI shows each step's own body."""
+    for step in steps:
+        _add_step_route(router, step, subject, command, answer, response_model)
+
+
+def _add_step_route(
+    router: APIRouter,
+    step: WorkflowStep,
+    subject: str,
+    command: MakeCommand,
+    answer: Answer,
+    response_model: type[BaseModel],
+) -> None:
+    body_model: Any = flat_body(step.slug, step.details)
+
+    def record_step(
+        subject_id: Annotated[UUID, Path(alias=subject)],
+        body: body_model,
+        memberflow: MemberflowDep,
+        actor: Writer,
+        request_id: RequestId,
+        if_match: Annotated[
+            int | None, Header(description="the version the client last saw")
+        ] = None,
+    ) -> BaseModel:
+        details = facts_of(step.details, body)
+        made = command(subject_id, step.slug, details, body.entry(), if_match)
+        return answer(memberflow, made, actor, request_id)
+
+    router.add_api_route(
+        f"/{{{subject}}}/steps/{step.slug}",
+        record_step,
+        methods=["POST"],
+        response_model=response_model,
+        name=f"step_{step.slug}",
+        summary=f"Step {step.number}: {step.slug} ({step.zh})",
+    )
