@@ -9,6 +9,7 @@ import typer
 import uvicorn
 
 from api.app import create_app
+from api.audit_cli import audit_cli
 from api.projections_cli import projections_cli
 from domain.context import Role
 from services import bootstrap, demo, logging, tokens
@@ -16,6 +17,7 @@ from services.settings import Settings
 
 cli = typer.Typer(help="memberflow: 发展党员与换届选举工作流", no_args_is_help=True)
 cli.add_typer(projections_cli, name="projections")
+cli.add_typer(audit_cli, name="audit")
 
 
 @cli.command()

@@ -67,3 +67,5 @@ def acting_as(*roles: Role) -> Callable[[Actor], Actor]:
 WRITERS = (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICIAL, Role.ORG_DEPARTMENT, Role.ADMIN)
 Writer = Annotated[Actor, Depends(acting_as(*WRITERS))]
 TreeBuilder = Annotated[Actor, Depends(acting_as(Role.ADMIN, Role.ORG_DEPARTMENT))]
+AUDITORS = (Role.DISCIPLINE_INSPECTOR, Role.ORG_DEPARTMENT, Role.ADMIN)
+Auditor = Annotated[Actor, Depends(acting_as(*AUDITORS))]
