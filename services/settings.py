@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import cached_property
 from pathlib import Path
 from typing import Literal, Self
@@ -12,6 +14,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.policy import Policy
 
 DEVELOPMENT_SECRET = "memberflow-development-secret-change-me"
+DEVELOPMENT_CHAIN_KEY = "memberflow-development-chain-key-change-me"
+# base64 of the 32-byte raw Ed25519 private key sha256("memberflow-development-checkpoint-key")
+DEVELOPMENT_CHECKPOINT_SIGNING_KEY = "twSQbw4uZZJCLIDE3PZ2mosHpXSPjeAuGNpJVgF43vI="
 
 
 class Settings(BaseSettings):
@@ -30,6 +35,15 @@ class Settings(BaseSettings):
 
     secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
     token_hours: int = Field(default=12, ge=1)
+
+    chain_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_CHAIN_KEY),
+        description="HMAC-SHA256 key of the events' hash chain; the database never holds it",
+    )
+    checkpoint_signing_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_CHECKPOINT_SIGNING_KEY),
+        description="Ed25519 private key signing chain checkpoints: base64 of the 32 raw bytes",
+    )
 
     log_format: Literal["console", "json"] | None = Field(
         default=None, description="default: console in development, json in production"
@@ -75,6 +89,28 @@ class Settings(BaseSettings):
             raise ValueError(
                 "set MEMBERFLOW_SECRET_KEY: the development secret is refused in production"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _check_chain_keys(self) -> Self:
+        try:
+            raw = base64.b64decode(self.checkpoint_signing_key.get_secret_value(), validate=True)
+        except binascii.Error:
+            raw = b""
+        if len(raw) != 32:
+            raise ValueError(
+                "MEMBERFLOW_CHECKPOINT_SIGNING_KEY must be base64 of a 32-byte Ed25519 private key"
+            )
+        if self.environment == "production":
+            if self.chain_key.get_secret_value() == DEVELOPMENT_CHAIN_KEY:
+                raise ValueError(
+                    "set MEMBERFLOW_CHAIN_KEY: the development chain key is refused in production"
+                )
+            if self.checkpoint_signing_key.get_secret_value() == DEVELOPMENT_CHECKPOINT_SIGNING_KEY:
+                raise ValueError(
+                    "set MEMBERFLOW_CHECKPOINT_SIGNING_KEY: the development signing key is "
+                    "refused in production"
+                )
         return self
 
     @property

@@ -8,22 +8,52 @@ SQLite file and, on PostgreSQL, writers of one application never wait on another
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg
-from eventsourcing.persistence import ApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteFactory
+from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
+from eventsourcing.postgres import PostgresFactory
+from eventsourcing.sqlite import SQLiteFactory
 from psycopg import sql
 
+from services.chain import CHAIN_KEY_ENV, ChainedPostgresRecorder, ChainedSQLiteRecorder
 from services.settings import Settings
 
 
+def _chain_key(factory: InfrastructureFactory[Any]) -> bytes:
+    key = factory.env.get(CHAIN_KEY_ENV)
+    if not key:
+        raise ValueError(f"the store needs {CHAIN_KEY_ENV} in its environment (the chain key)")
+    return key.encode()
+
+
 class SQLiteStoreFactory(SQLiteFactory):
-    """eventsourcing's SQLite factory, with one events table per application."""
+    """eventsourcing's SQLite factory, with one events table (and its hash chain, services/chain.py)
+    per application."""
 
     def application_recorder(self) -> ApplicationRecorder:
-        recorder = SQLiteApplicationRecorder(
-            datastore=self.datastore, events_table_name=f"{self.env.name.lower()}_events"
+        recorder = ChainedSQLiteRecorder(
+            self.datastore,
+            events_table_name=f"{self.env.name.lower()}_events",
+            app_name=self.env.name,
+            chain_key=_chain_key(self),
+        )
+        if self.env_create_table():
+            recorder.create_table()
+        return recorder
+
+
+class PostgresStoreFactory(PostgresFactory):
+    """eventsourcing's PostgreSQL factory (tables ``<app>_events`` in the schema), whose events
+    are linked into the hash chain ``<app>_chain`` in the same transaction (services/chain.py)."""
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = ChainedPostgresRecorder(
+            self.datastore,
+            events_table_name=f"{self.env.name.lower()}_events",
+            app_name=self.env.name,
+            chain_key=_chain_key(self),
         )
         if self.env_create_table():
             recorder.create_table()
@@ -44,6 +74,7 @@ def _sqlite_env(url: str, settings: Settings) -> dict[str, str]:
         "PERSISTENCE_MODULE": f"{__name__}:SQLiteStoreFactory",
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": str(settings.db_lock_timeout_seconds),
+        CHAIN_KEY_ENV: settings.chain_key.get_secret_value(),
     }
 
 
@@ -52,7 +83,7 @@ def _postgres_env(url: str, settings: Settings) -> dict[str, str]:
     # ids in commit order, and followers of the log would then skip events.
     parts = urlsplit(url)
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "PERSISTENCE_MODULE": f"{__name__}:PostgresStoreFactory",
         "POSTGRES_DBNAME": parts.path.lstrip("/") or "postgres",
         "POSTGRES_HOST": parts.hostname or "127.0.0.1",
         "POSTGRES_PORT": str(parts.port or 5432),
@@ -63,6 +94,7 @@ def _postgres_env(url: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": str(settings.db_pool_max_overflow),
         "POSTGRES_LOCK_TIMEOUT": str(settings.db_lock_timeout_seconds),
         "POSTGRES_CONNECT_TIMEOUT": "5",
+        CHAIN_KEY_ENV: settings.chain_key.get_secret_value(),
     }
 
 

@@ -23,6 +23,16 @@ from services.tokens import actor_from
 from tests.world import World
 
 
+def production_settings() -> Settings:
+    """Every secret set, as production requires (the chain keys: docs/tamper-evidence.md)."""
+    return Settings(
+        environment="production",
+        secret_key="s" * 32,
+        chain_key="c" * 32,
+        checkpoint_signing_key="AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    )
+
+
 def test_the_embedded_store_is_the_default(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     env = persistence_env(settings)
@@ -35,7 +45,7 @@ def test_a_postgres_url_becomes_the_pool_and_schema_settings() -> None:
         database_url="postgresql://app:s%40cret@db.local:6543/party?schema=city", db_pool_size=7
     )
     env = persistence_env(settings)
-    assert env["PERSISTENCE_MODULE"] == "eventsourcing.postgres"
+    assert env["PERSISTENCE_MODULE"] == "services.store:PostgresStoreFactory"
     assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_DBNAME"]) == (
         "db.local",
         "6543",
@@ -50,7 +60,7 @@ def test_a_postgres_url_becomes_the_pool_and_schema_settings() -> None:
 def test_production_refuses_the_development_secret() -> None:
     with pytest.raises(ValidationError, match="MEMBERFLOW_SECRET_KEY"):
         Settings(environment="production")
-    assert Settings(environment="production", secret_key="s" * 32).resolved_log_format == "json"
+    assert production_settings().resolved_log_format == "json"
 
 
 def test_settings_come_from_memberflow_variables(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,7 +89,7 @@ def test_every_command_is_logged_with_case_step_actor_and_outcome(world: World) 
 
 
 def test_production_logs_are_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
-    memberflow_logging.configure(Settings(environment="production", secret_key="s" * 32))
+    memberflow_logging.configure(production_settings())
     try:
         structlog.get_logger("test").info("command.recorded", case_id="c1", rule=None)
         line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])

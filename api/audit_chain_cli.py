@@ -1,0 +1,113 @@
+"""``memberflow audit verify`` and ``memberflow audit checkpoint``: the hash chain of the event logs
+(services/chain.py, docs/tamper-evidence.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from eventsourcing.application import Application
+from rich.console import Console
+from rich.table import Table
+
+from domain.audit import AccessAction, AccessScope
+from services import bootstrap, chain, logging
+from services.audit import record_cli_access
+from services.bootstrap import Memberflow
+from services.settings import Settings
+
+
+def _recorders(memberflow: Memberflow) -> list[chain.ChainedRecorder]:
+    """Every event log of the service (each application that ``bootstrap.build`` made)."""
+    apps = [value for value in vars(memberflow).values() if isinstance(value, Application)]
+    return list(chain.chained(app.recorder for app in apps))
+
+
+def _show(report: chain.Report, console: Console) -> None:
+    table = Table(title="hash chain" + (" and checkpoint" if report.checkpoint else ""))
+    for column in ("application", "events", "verified up to", "result"):
+        table.add_column(column)
+    for app in report.apps:
+        if app.ok:
+            result = "[green]ok[/green]"
+        else:
+            result = "\n".join(
+                f"[red]{b.kind} at {b.position}[/red] ({b.against}): {b.detail}" for b in app.breaks
+            )
+        table.add_row(app.app, str(app.events), str(app.head), result)
+    console.print(table)
+    if report.checkpoint is not None:
+        console.print(f"checkpoint of {report.checkpoint.created_at}: signature ok")
+    console.print("[green]intact[/green]" if report.ok else "[red]TAMPERED[/red]")
+
+
+def _quiet_settings() -> Settings:
+    """The report is the output: log warnings only, and to standard error."""
+    settings = Settings()
+    logging.configure(settings.model_copy(update={"log_level": "WARNING"}))
+    return settings
+
+
+def verify_command(
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(help="a checkpoint file: also prove the history it signed is unchanged"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Verify the hash chain of every event log; exit 1 at the first break."""
+    settings = _quiet_settings()
+    console = Console()
+    signed: chain.Checkpoint | None = None
+    try:
+        if checkpoint is not None:
+            signed = chain.Checkpoint.from_json(checkpoint.read_text(encoding="utf-8"))
+            chain.check_signature(signed, chain.signing_key(settings).public_key())
+        memberflow = bootstrap.build(settings)
+        try:
+            report = chain.verify(_recorders(memberflow), signed)
+            scope = AccessScope(
+                kind="store", detail=f"checkpoint {checkpoint}" if checkpoint else None
+            )
+            record_cli_access(memberflow, AccessAction.VERIFY, scope)
+        finally:
+            memberflow.close()
+    except chain.CheckpointRefused as error:
+        console.print(f"[red]checkpoint refused[/red]: {error}")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        _show(report, console)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def checkpoint_command(
+    out: Annotated[
+        Path | None, typer.Option(help="where to write the checkpoint (default: standard output)")
+    ] = None,
+) -> None:
+    """Sign the head of every verified event log (Ed25519); auditors keep the file outside."""
+    settings = _quiet_settings()
+    memberflow = bootstrap.build(settings)
+    try:
+        report = chain.verify(_recorders(memberflow))
+        record_cli_access(memberflow, AccessAction.CHECKPOINT, AccessScope(kind="store"))
+    finally:
+        memberflow.close()
+    if not report.ok:
+        _show(report, Console(stderr=True))
+        typer.echo(
+            "refused: the chain is broken; a checkpoint would sign tampered history", err=True
+        )
+        raise typer.Exit(1)
+    signed = chain.make_checkpoint(report, chain.signing_key(settings))
+    if out is None:
+        typer.echo(signed.to_json(), nl=False)
+    else:
+        out.write_text(signed.to_json(), encoding="utf-8")
+        positions = ", ".join(f"{a}={p.notification_id}" for a, p in signed.positions.items())
+        typer.echo(f"checkpoint written to {out}: {positions}")
