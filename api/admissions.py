@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.asof import AsOf, Version, viewed_at
 from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
 from api.history import history_out
 from api.schemas import EntryIn, EventOut
@@ -227,8 +228,29 @@ def submit_application(
 
 
 @router.get("/{case_id}", response_model=CasePublic)
-def get_case(case_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -> CasePublic:
-    return case_public(memberflow.membership.case(case_id), memberflow)
+def get_case(
+    case_id: UUID,
+    memberflow: MemberflowDep,
+    actor: CurrentActor,
+    request_id: RequestId,
+    as_of: AsOf = None,
+    version: Version = None,
+) -> CasePublic:
+    """The case now, or as the system knew it at ``as_of`` or after ``version`` events (a read
+    that is recorded in the access log, docs/audit.md)."""
+    case = viewed_at(
+        memberflow,
+        memberflow.membership,
+        AdmissionCase,
+        case_id,
+        "admission case",
+        kind="case",
+        as_of=as_of,
+        version=version,
+        actor=actor,
+        request_id=request_id,
+    )
+    return case_public(case, memberflow)
 
 
 @router.get("/{case_id}/history", response_model=list[EventOut])

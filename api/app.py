@@ -15,6 +15,8 @@ from fastapi_offline import FastAPIOffline
 
 from api import admissions, calendar, elections, errors, health, members, organizations, rules
 from api.approvals import router as approvals_router
+from api.audit import router as audit_router
+from api.audit_replay import router as audit_replay_router
 from api.dashboard import router as dashboard_router
 from api.findings import router as findings_router
 from projections.registry import ALL_MODELS
@@ -67,6 +69,8 @@ def create_app(memberflow: Memberflow, read_models: ReadModels | None = None) ->
         findings_router,
         dashboard_router,
         approvals_router,
+        audit_router,
+        audit_replay_router,
     ):
         app.include_router(router)
     app.middleware("http")(_bind_request_id)

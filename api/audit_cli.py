@@ -4,4 +4,15 @@ from __future__ import annotations
 
 import typer
 
+from api.audit_chain_cli import checkpoint_command, verify_command
+from api.audit_replay_cli import reconcile_command, replay_command
+
 audit_cli = typer.Typer(help="audit: verify the hash chain, sign checkpoints, replay, reconcile")
+
+# Replay of a jurisdiction and re-derivation of the read models (docs/replay-and-reconcile.md).
+audit_cli.command("replay")(replay_command)
+audit_cli.command("reconcile")(reconcile_command)
+
+# The hash chain of the event logs and its signed checkpoints (docs/tamper-evidence.md).
+audit_cli.command("verify")(verify_command)
+audit_cli.command("checkpoint")(checkpoint_command)

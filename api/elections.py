@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
+from api.asof import AsOf, Version, viewed_at
 from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
 from api.history import history_out
 from api.schemas import EntryIn, EventOut, facts_of
@@ -140,8 +141,29 @@ def request_election(
 
 
 @router.get("/{election_id}", response_model=ElectionPublic)
-def get_election(election_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -> ElectionPublic:
-    return election_public(memberflow.organizations.election(election_id), memberflow)
+def get_election(
+    election_id: UUID,
+    memberflow: MemberflowDep,
+    actor: CurrentActor,
+    request_id: RequestId,
+    as_of: AsOf = None,
+    version: Version = None,
+) -> ElectionPublic:
+    """The election now, or as the system knew it at ``as_of`` or after ``version`` events (a
+    read that is recorded in the access log, docs/audit.md)."""
+    election = viewed_at(
+        memberflow,
+        memberflow.organizations,
+        Election,
+        election_id,
+        "election",
+        kind="election",
+        as_of=as_of,
+        version=version,
+        actor=actor,
+        request_id=request_id,
+    )
+    return election_public(election, memberflow)
 
 
 @router.get("/{election_id}/history", response_model=list[EventOut])

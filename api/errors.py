@@ -126,8 +126,9 @@ def _busy(_: Request, error: Exception) -> JSONResponse:
         503,
         "The store is busy",
         str(error),
-        detail_zh="系统繁忙，请稍后重试。",
-        detail_en=f"The store is busy ({error}); nothing was recorded. Try again.",
+        detail_zh="系统繁忙。若为写入请求，可能未被记录：请先查看历史，或带 If-Match 重试。",
+        detail_en=f"The store is busy ({error}). A write may not have been recorded: read the "
+        "history first, or retry with If-Match, which cannot record it twice.",
     )
     response.headers["Retry-After"] = "1"
     return response

@@ -9,10 +9,13 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentActor, MemberflowDep
+from api.asof import AsOf
+from api.deps import CurrentActor, MemberflowDep, RequestId
 from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
+from domain.audit import AccessAction, AccessScope
 from projections.findings import SORTS, FindingsModel, FindingsQuery, query_findings
 from projections.organizations import OrganizationsModel
+from services.audit import record_access
 
 router = APIRouter(prefix="/findings", tags=["findings"])
 
@@ -30,13 +33,17 @@ class FindingRow(BaseModel):
     recorded_at: datetime
     detail_zh: str
     detail_en: str
+    raised_at: datetime = Field(
+        description="when the system first knew it: the recorded_at of the event that raised it"
+    )
 
 
 @router.get("", response_model=Page[FindingRow])
 def list_findings(
     memberflow: MemberflowDep,
     read_models: ReadModelsDep,
-    _: CurrentActor,
+    actor: CurrentActor,
+    request_id: RequestId,
     paging: Paging,
     org: Annotated[
         UUID | None, Query(description="only findings in this organization's subtree")
@@ -47,6 +54,7 @@ def list_findings(
     ] = None,
     to: Annotated[date | None, Query(description="occurred on or before this date")] = None,
     case: Annotated[UUID | None, Query(description="only this admission case")] = None,
+    as_of: AsOf = None,
 ) -> dict[str, object]:
     names = [FindingsModel.name, OrganizationsModel.name]
     positions = caught_up(read_models, paging.after, names, memberflow.settings.read_wait_seconds)
@@ -58,11 +66,21 @@ def list_findings(
             model,
             organizations.names["organizations"],
             tx,
-            FindingsQuery(org, kind, from_, to, case),
+            FindingsQuery(org, kind, from_, to, case, as_of),
             order_by=paging.order_by(SORTS, "occurred_on"),
             limit=paging.per_page,
             offset=paging.offset,
         )
     fields = list(FindingRow.model_fields)
     data = [FindingRow.model_validate(dict(zip(fields, row, strict=True))) for row in rows]
+    if as_of is not None:  # a view of the past is recorded (docs/audit.md)
+        scope = AccessScope(
+            kind="findings",
+            id=str(case or org) if case or org else None,
+            as_of=as_of,
+            period_from=from_,
+            period_to=to,
+            detail=f"kind={kind}" if kind else None,
+        )
+        record_access(memberflow, actor, AccessAction.AS_OF, scope, request_id)
     return page_of(data, count, paging, positions)

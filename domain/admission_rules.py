@@ -60,6 +60,46 @@ def waivable_rules(step: Step) -> tuple[str, ...]:
     return order + _WAIVABLE_BY_STEP.get(step.number, ())
 
 
+# The hard rules each command checks, for audit views (the timeline): kept next to the checks
+# below, and held to them by tests/test_audit_timeline.py.
+SUBMISSION_RULES: tuple[str, ...] = ("MF-FUTURE-DATE", "A-1.1", "A-1.2")
+CLOSING_RULES: tuple[str, ...] = ("MF-CASE-CLOSED", "MF-FUTURE-DATE")
+TRANSFER_RULES: tuple[str, ...] = (*CLOSING_RULES, "A-T")
+EXCEPTION_RULES: tuple[str, ...] = (*CLOSING_RULES, "O-1", "MF-EXCEPTION")
+_SPECIFIC_RULES: dict[int, tuple[str, ...]] = {
+    3: ("A-3.2", "A-3.3"),
+    5: ("A-5.1",),
+    7: ("A-7.1", "A-7.2", "A-7.3"),
+    9: ("A-9.1",),
+    10: ("A-10.1",),
+    11: ("A-11.1",),
+    15: ("A-15.4", "A-15.2", "A-15.5"),
+    16: ("A-16.1",),
+    17: ("A-17.2",),
+    22: ("A-22.1",),
+    23: ("A-23.1", "A-15.5", "A-23.2", "A-23.3"),
+    25: ("A-25.1",),
+}
+
+
+def rules_checked(step: Step) -> tuple[str, ...]:
+    """Every hard rule checked when ``step`` is taken (``check_step``; step 1: the submission),
+    in the order they are checked: closed case, date, authority, repetition, order, the branch
+    meeting's outcome for 16 and 17, then the step's own rules."""
+    if step.number == 1:
+        return SUBMISSION_RULES
+    found = [*CLOSING_RULES]
+    if step.authority_rule:
+        found.append(step.authority_rule)
+    found.append("MF-STEP-REPEATED")
+    if step.after:
+        found.append(step.order_rule)
+    if step.number in (16, 17):
+        found.append("A-15.3")
+    found += _SPECIFIC_RULES.get(step.number, ())
+    return tuple(dict.fromkeys(found))
+
+
 def check_date(context: Context, today: date) -> list[Violation]:
     if context.occurred_on <= today:
         return []

@@ -7,6 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.admission import Applicant
+from domain.audit import AccessAction, AccessScope
 from domain.context import DocumentRef
 from domain.election_steps import ElectionRequest
 from domain.members import MemberStatus
@@ -157,6 +158,15 @@ class AcknowledgeItem:
     entry: Entry
 
 
+@dataclass(frozen=True, slots=True)
+class RecordAccess:
+    """Reading history is recorded (issue 5): a timeline, an as-of state, a replay, a check."""
+
+    action: AccessAction
+    scope: AccessScope
+    entry: Entry
+
+
 Command = (
     RegisterOrganization
     | ExtendTerm
@@ -174,4 +184,5 @@ Command = (
     | AssignItem
     | CommentItem
     | AcknowledgeItem
+    | RecordAccess
 )

@@ -260,6 +260,25 @@ def check_step(
 
 _DECIDING_RULE = {2: "E-2.1", 4: "E-4.1", 8: "E-8.1"}
 
+# The hard rules each election command checks, for audit views (the timeline).
+REQUEST_RULES: tuple[str, ...] = ("MF-FUTURE-DATE", "MF-OWN-ORG", "E-2.1", "E-1.1", "E-1.4")
+_READINESS_RULES: dict[int, tuple[str, ...]] = {5: ("E-5.1", "E-5.4"), 7: ("E-7.1",)}
+_SPECIFIC_RULES: dict[int, tuple[str, ...]] = {
+    3: ("E-3.1",),
+    4: ("E-4.2",),
+    5: ("MF-STEP-ORDER", "E-5.2", "E-5.3", "E-5.4", "E-3.1"),
+    6: ("E-6.1",),
+}
+
+
+def election_rules_checked(step: ElectionStep) -> tuple[str, ...]:
+    """Every hard rule ``check_step`` checks for ``step``, in the order it checks them."""
+    found = ["MF-ELECTION-CLOSED", "MF-FUTURE-DATE"]
+    found.append(_DECIDING_RULE[step.number] if step.by_parent else "MF-OWN-ORG")
+    found += _READINESS_RULES.get(step.number, ("MF-STEP-ORDER",))
+    found += _SPECIFIC_RULES.get(step.number, ())
+    return tuple(dict.fromkeys(found))
+
 
 def _readiness(election: Election, step: ElectionStep) -> list[Violation]:
     """The step before it is recorded (and decided), and the step is not already done."""

@@ -7,13 +7,23 @@ from two helper tables, the approvals (membership log) and the development plans
 log), and recomputed for the committee-year or the branch that an arriving approval or plan
 touches. Both recomputations read only the helper tables, so the rows do not depend on the order in
 which the two logs are processed.
+
+``raised_at`` (issue 5, ``GET /findings?as_of=``) is when the system first knew the finding, derived
+from events only, never from the clock: a per-case or per-election row that already existed keeps
+its ``raised_at`` when the subject's rows are replaced, a new one takes the ``recorded_at`` of the
+event that replaced them — so it is the event at which the finding first appeared when folding the
+subject's history (``domain.timeline``). An F-BATCH row is raised when the last fact it needs was
+recorded: its approval, the plan (its ``recorded_at`` is kept in the plans table), and the earlier
+approvals that put it beyond the plan or the window — computed from the helper tables, so it too is
+the same whatever the order of the logs. Only current findings are kept: one that has since
+disappeared (F-BATCH after a plan was raised) is not shown as of the past.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -23,13 +33,14 @@ from domain.admission import AdmissionCase
 from domain.elections import Election, election_findings
 from domain.findings import Finding, case_findings
 from domain.organizations import Organization
+from domain.timeline import finding_keys
 from projections.database import Row, Transaction
 from projections.model import Event, ReadModel
 from projections.organizations import subtree_cte
 
 COLUMNS = (
     "id, subject_type, subject_id, organization_id, kind, rule, step, version, occurred_on, "
-    "recorded_at, detail_zh, detail_en"
+    "recorded_at, detail_zh, detail_en, raised_at"
 )
 
 # Where a row comes from: replaced as a whole by the event or the recomputation that owns it.
@@ -54,7 +65,8 @@ class FindingsModel(ReadModel):
             "id TEXT PRIMARY KEY, origin TEXT NOT NULL, subject_type TEXT NOT NULL, "
             "subject_id TEXT NOT NULL, organization_id TEXT NOT NULL, kind TEXT NOT NULL, "
             "rule TEXT, step TEXT NOT NULL, version INTEGER NOT NULL, occurred_on TEXT NOT NULL, "
-            "recorded_at TEXT NOT NULL, detail_zh TEXT NOT NULL, detail_en TEXT NOT NULL"
+            "recorded_at TEXT NOT NULL, detail_zh TEXT NOT NULL, detail_en TEXT NOT NULL, "
+            "raised_at TEXT NOT NULL"
         ),
         "findings_approvals": (
             "case_id TEXT PRIMARY KEY, approving_committee_id TEXT NOT NULL, "
@@ -63,7 +75,7 @@ class FindingsModel(ReadModel):
         ),
         "findings_plans": (
             "organization_id TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL, "
-            "PRIMARY KEY (organization_id, year)"
+            "recorded_at TEXT NOT NULL, PRIMARY KEY (organization_id, year)"
         ),
     }
     indexes = (
@@ -71,6 +83,7 @@ class FindingsModel(ReadModel):
         "findings (organization_id)",
         "findings (occurred_on)",
         "findings (kind)",
+        "findings (raised_at)",
         "findings_approvals (approving_committee_id, approved_on)",
         "findings_approvals (branch_id, approved_on)",
     )
@@ -78,8 +91,9 @@ class FindingsModel(ReadModel):
     def process(
         self, event: Event, aggregate: Aggregate | None, source: str, tx: Transaction
     ) -> None:
+        recorded_at = _recorded_at(event)
         if isinstance(aggregate, AdmissionCase):
-            self._case(aggregate, tx)
+            self._case(aggregate, tx, recorded_at)
         elif isinstance(aggregate, Election):
             self._replace(
                 tx,
@@ -88,13 +102,14 @@ class FindingsModel(ReadModel):
                 str(aggregate.id),
                 str(aggregate.organization_id),
                 election_findings(aggregate, self.sources.policy),
+                recorded_at,
             )
         elif isinstance(aggregate, Organization):
-            self._plans(aggregate, tx)
+            self._plans(aggregate, tx, recorded_at)
 
     # Per-case and per-election rows.
 
-    def _case(self, case: AdmissionCase, tx: Transaction) -> None:
+    def _case(self, case: AdmissionCase, tx: Transaction, recorded_at: str) -> None:
         self._replace(
             tx,
             CASE,
@@ -102,6 +117,7 @@ class FindingsModel(ReadModel):
             str(case.id),
             str(case.branch_id),
             case_findings(case, self.sources.policy),
+            recorded_at,
         )
         approval = case.approval
         if approval is None or approval.context.actor.organization_id is None:
@@ -134,23 +150,31 @@ class FindingsModel(ReadModel):
         subject_id: str,
         organization_id: str,
         found: Iterable[Finding],
+        recorded_at: str,
     ) -> None:
+        raised: dict[str, str] = dict(
+            tx.fetchall(
+                self.sql(
+                    "SELECT id, raised_at FROM {findings} WHERE subject_id = ? AND origin = ?"
+                ),
+                (subject_id, origin),
+            )
+        )
         tx.execute(
             self.sql("DELETE FROM {findings} WHERE subject_id = ? AND origin = ?"),
             (subject_id, origin),
         )
-        seen: dict[tuple[str, str, int], int] = {}
-        for finding in found:
-            key = (finding.kind, finding.rule or "-", finding.version)
-            n = seen[key] = seen.get(key, -1) + 1
+        for key, finding in finding_keys(found):
+            row_id = f"{subject_id}:{key}"
             self._insert(
                 tx,
-                f"{subject_id}:{key[0]}:{key[1]}:{key[2]}:{n}",
+                row_id,
                 origin,
                 subject_type,
                 subject_id,
                 organization_id,
                 finding,
+                str(raised.get(row_id, recorded_at)),
             )
 
     def _insert(
@@ -162,11 +186,12 @@ class FindingsModel(ReadModel):
         subject_id: str,
         organization_id: str,
         finding: Finding,
+        raised_at: str,
     ) -> None:
         tx.execute(
             self.sql(
                 f"INSERT INTO {{findings}} (origin, {COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             ),
             (
                 origin,
@@ -182,12 +207,13 @@ class FindingsModel(ReadModel):
                 finding.recorded_at.isoformat(),
                 finding.detail_zh,
                 finding.detail_en,
+                raised_at,
             ),
         )
 
     # F-BATCH.
 
-    def _plans(self, organization: Organization, tx: Transaction) -> None:
+    def _plans(self, organization: Organization, tx: Transaction, recorded_at: str) -> None:
         for year, admissions in sorted(organization.development_plans.items()):
             known = tx.fetchone(
                 self.sql(
@@ -199,11 +225,12 @@ class FindingsModel(ReadModel):
                 continue
             tx.execute(
                 self.sql(
-                    "INSERT INTO {findings_plans} (organization_id, year, admissions) "
-                    "VALUES (?, ?, ?) ON CONFLICT (organization_id, year) "
-                    "DO UPDATE SET admissions = excluded.admissions"
+                    "INSERT INTO {findings_plans} (organization_id, year, admissions, recorded_at) "
+                    "VALUES (?, ?, ?, ?) ON CONFLICT (organization_id, year) "
+                    "DO UPDATE SET admissions = excluded.admissions, "
+                    "recorded_at = excluded.recorded_at"
                 ),
-                (str(organization.id), year, admissions),
+                (str(organization.id), year, admissions, recorded_at),
             )
             self._recompute_plan(tx, str(organization.id), year)
 
@@ -228,7 +255,8 @@ class FindingsModel(ReadModel):
         self._clear(tx, PLAN, approvals)
         plan = tx.fetchone(
             self.sql(
-                "SELECT admissions FROM {findings_plans} WHERE organization_id = ? AND year = ?"
+                "SELECT admissions, recorded_at FROM {findings_plans} "
+                "WHERE organization_id = ? AND year = ?"
             ),
             (committee_id, year),
         )
@@ -236,10 +264,12 @@ class FindingsModel(ReadModel):
             return
         planned = int(plan[0])
         for number, approval in enumerate(approvals[planned:], start=planned + 1):
+            earlier = approvals[: number - 1]
             self._batch_row(
                 tx,
                 PLAN,
                 approval,
+                _raised(approval, earlier, planned, str(plan[1])),
                 f"{year} 年发展计划 {planned} 名，本次审批为第 {number} 名，超出计划。",
                 f"The committee planned {planned} admissions for {year}; this approval is "
                 f"number {number}, beyond the plan.",
@@ -259,10 +289,12 @@ class FindingsModel(ReadModel):
             rank = index - first + 1
             if rank > policy.batch_max_admissions:
                 since = approved_on - days
+                earlier = approvals[first:index]
                 self._batch_row(
                     tx,
                     WINDOW,
                     approval,
+                    _raised(approval, earlier, policy.batch_max_admissions),
                     f"该党支部 {since} 至 {approved_on} 的 {policy.batch_window_days} 天内"
                     f"第 {rank} 名被批准入党，超过 {policy.batch_max_admissions} 名（突击发展）。",
                     f"Admission number {rank} of the branch within the {policy.batch_window_days} "
@@ -278,7 +310,7 @@ class FindingsModel(ReadModel):
             )
 
     def _batch_row(
-        self, tx: Transaction, origin: str, approval: _Approval, zh: str, en: str
+        self, tx: Transaction, origin: str, approval: _Approval, raised_at: str, zh: str, en: str
     ) -> None:
         finding = Finding(
             "F-BATCH",
@@ -291,7 +323,27 @@ class FindingsModel(ReadModel):
             en,
         )
         row_id = f"{approval.case_id}:F-BATCH:A-P:{approval.version}:{origin}"
-        self._insert(tx, row_id, origin, "case", approval.case_id, approval.branch_id, finding)
+        self._insert(
+            tx, row_id, origin, "case", approval.case_id, approval.branch_id, finding, raised_at
+        )
+
+
+def _moment(value: datetime | str) -> str:
+    """A time as ``raised_at`` keeps it: UTC, to the microsecond, so that text compares in order."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _recorded_at(event: Event) -> str:
+    return _moment(getattr(event, "context").recorded_at)  # noqa: B009 — every event has one
+
+
+def _raised(approval: _Approval, earlier: Sequence[_Approval], beyond: int, *facts: str) -> str:
+    """When an F-BATCH row first held: its approval and ``facts`` were recorded, and ``beyond``
+    of the approvals ranked before it were too (the ``beyond``-th of them to be recorded)."""
+    times = sorted(_moment(a.recorded_at) for a in earlier)
+    needed = [times[beyond - 1]] if beyond > 0 else []
+    return max([_moment(approval.recorded_at), *(_moment(f) for f in facts), *needed])
 
 
 # Reading.
@@ -306,6 +358,7 @@ class FindingsQuery:
     date_from: date | None = None
     date_to: date | None = None
     case_id: UUID | None = None
+    as_of: datetime | None = None  # only findings raised (known) at or before this time
 
 
 def query_findings(
@@ -342,6 +395,9 @@ def query_findings(
     if query.case_id is not None:
         conditions.append("f.subject_type = 'case' AND f.subject_id = ?")
         params.append(str(query.case_id))
+    if query.as_of is not None:
+        conditions.append("f.raised_at <= ?")
+        params.append(_moment(query.as_of))
     where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
     columns = ", ".join(f"f.{c.strip()}" for c in COLUMNS.split(","))
     base = prefix + model.sql(f"SELECT {columns} FROM {{findings}} f ") + join + where

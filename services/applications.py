@@ -14,6 +14,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from domain import organizations as org_rules
 from domain.admission import AdmissionCase
 from domain.approvals import ApprovalItem
+from domain.audit import Access
 from domain.context import ValueObject
 from domain.elections import Election
 from domain.errors import NotFound
@@ -134,3 +135,12 @@ class Approvals(MemberflowApplication):
 
     def item(self, item_key: str) -> ApprovalItem | None:
         return self.find(ApprovalItem, ApprovalItem.create_id(item_key))
+
+
+class AuditLog(MemberflowApplication):
+    """Who read history, when, and for what scope (issue 5): one ``Access`` per read."""
+
+    name = "audit"
+
+    def access(self, access_id: UUID) -> Access:
+        return self.get_as(Access, access_id, "access record")

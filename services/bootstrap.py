@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.applications import Approvals, Membership, Organizations
+from services.applications import Approvals, AuditLog, Membership, Organizations
 from services.bus import CommandBus
 from services.clock import Clock, SystemClock
 from services.settings import Settings
@@ -19,6 +19,7 @@ class Memberflow:
     organizations: Organizations
     membership: Membership
     approvals: Approvals
+    audit: AuditLog  # who read history
     bus: CommandBus
     clock: Clock = field(default_factory=SystemClock)
 
@@ -26,6 +27,7 @@ class Memberflow:
         self.organizations.close()
         self.membership.close()
         self.approvals.close()
+        self.audit.close()
 
 
 def build(settings: Settings | None = None, clock: Clock | None = None) -> Memberflow:
@@ -36,11 +38,15 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Membe
     organizations = Organizations(env=env)
     membership = Membership(env=env)
     approvals = Approvals(env=env)
+    # The access log is written once per audit read: one pooled connection kept open, more on
+    # demand (PostgreSQL; SQLite ignores it), so that it does not hold connections it rarely uses.
+    audit = AuditLog(env={**env, "POSTGRES_POOL_SIZE": "1"})
     bus = CommandBus(
         organizations=organizations,
         membership=membership,
         approvals=approvals,
         policy=settings.policy,
         clock=clock,
+        audit=audit,
     )
-    return Memberflow(settings, organizations, membership, approvals, bus, clock)
+    return Memberflow(settings, organizations, membership, approvals, audit, bus, clock)

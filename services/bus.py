@@ -17,14 +17,15 @@ from domain.commands import Command, Entry, TakeElectionStep, TakeStep
 from domain.context import Actor, Context
 from domain.errors import Conflict, NotFound, RulesBroken
 from domain.policy import Policy
-from services.applications import Approvals, Membership, Organizations
+from services.applications import Approvals, AuditLog, Membership, Organizations
 from services.approval_handlers import APPROVAL_HANDLERS
+from services.audit import AUDIT_HANDLERS
 from services.clock import Clock, today
 from services.election_handlers import ELECTION_HANDLERS
 from services.handlers import HANDLERS, Unit
 
 log = structlog.get_logger("memberflow.commands")
-_HANDLERS = HANDLERS | ELECTION_HANDLERS | APPROVAL_HANDLERS
+_HANDLERS = HANDLERS | ELECTION_HANDLERS | APPROVAL_HANDLERS | AUDIT_HANDLERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class CommandBus:
         organizations: Organizations,
         membership: Membership,
         approvals: Approvals,
+        audit: AuditLog,
         policy: Policy,
         clock: Clock,
     ) -> None:
@@ -53,6 +55,7 @@ class CommandBus:
         self.approvals = approvals
         self.policy = policy
         self.clock = clock
+        self.audit = audit
 
     def handle(self, command: Command, *, actor: Actor, request_id: str) -> Outcome:
         bound = log.bind(
@@ -104,6 +107,7 @@ class CommandBus:
             today(self.clock),
             context,
             self.approvals,
+            audit=self.audit,
         )
         changes = _HANDLERS[type(command)](command, unit)
         try:

@@ -35,7 +35,13 @@ from domain.persons import Person
 from domain.policy import Policy
 from domain.step_details import ContactsAssignment, IntroducersAssignment, StepDetails
 from domain.steps import BY_SLUG, Step
-from services.applications import Approvals, MemberflowApplication, Membership, Organizations
+from services.applications import (
+    Approvals,
+    AuditLog,
+    MemberflowApplication,
+    Membership,
+    Organizations,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +54,7 @@ class Unit:
     today: date
     context: Callable[[Entry], Context]
     approvals: Approvals  # the approval inbox's actions (DOMAIN.md §5)
+    audit: AuditLog  # who read history
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,7 +89,7 @@ def settings_for(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> 
         url = f"sqlite:///{tmp_path / 'memberflow.db'}"
     else:
         url = request.getfixturevalue("postgres_schema")
-    return Settings(database_url=url, data_dir=tmp_path)
+    return Settings(database_url=url, data_dir=tmp_path, db_pool_size=3, db_pool_max_overflow=3)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

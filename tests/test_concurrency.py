@@ -23,9 +23,16 @@ from domain.context import Role
 from domain.errors import Conflict, RulesBroken
 from domain.members import Member, MemberStatus
 from services.bootstrap import Memberflow
+from services.settings import Settings
 from services.tokens import issue
 from tests.conftest import FixedClock
 from tests.world import World
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    """These tests are about the command path: no follower competes for the store meanwhile."""
+    return settings.model_copy(update={"projections_in_process": False})
 
 
 @pytest.fixture
@@ -103,8 +110,8 @@ def test_two_writers_on_one_case_one_wins_one_gets_409(
 
 
 def test_many_writers_lose_nothing(world: World, clock: FixedClock, server: str) -> None:
-    """Every 200 is one stored event; every other answer is a 409, or a 503 when the store was too
-    busy to take the write at all (the read models follow the same SQLite file meanwhile)."""
+    """Every 200 is one stored event and no 409 is; a 503 (the store too busy to answer in time)
+    may or may not have been stored, and says so. Nothing is stored twice or without a request."""
     case_id = world.case_before(6)
     clock.set_day(date(2023, 10, 1))
     before = world.case(case_id).version
@@ -115,9 +122,12 @@ def test_many_writers_lose_nothing(world: World, clock: FixedClock, server: str)
         )
 
     assert set(statuses) <= {200, 409, 503}
-    assert world.case(case_id).version == before + statuses.count(200)
-    stored = [e.context.request_id for e in world.memberflow.membership.history(case_id)[before:]]  # type: ignore[attr-defined]
-    assert len(stored) == len(set(stored)) == statuses.count(200)
+    answered = {f"r{r}": status for r, status in enumerate(statuses)}
+    history: list[Any] = world.memberflow.membership.history(case_id)[before:]
+    stored = [event.context.request_id for event in history]
+    assert len(stored) == len(set(stored))
+    assert {r for r, status in answered.items() if status == 200} <= set(stored)
+    assert all(answered[r] in (200, 503) for r in stored)
 
 
 def test_an_approval_saves_the_case_and_the_registry_together_or_not_at_all(

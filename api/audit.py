@@ -1,0 +1,162 @@
+"""/audit: what discipline staff read after the fact (issue 5) — the timeline of a case or an
+election, and the log of who read history. Every endpoint needs an ``Auditor``; every timeline
+viewed is itself recorded in that log (docs/audit.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from api.admissions import FindingOut
+from api.asof import Since, Until
+from api.deps import Auditor, MemberflowDep, RequestId
+from api.history import event_out
+from api.reads import Page
+from api.schemas import EventOut
+from domain.audit import AccessAction, AccessScope
+from domain.context import Actor
+from domain.findings import Finding
+from domain.timeline import TimelineEntry, case_timeline, election_timeline
+from services.applications import AuditLog
+from services.audit import AccessQuery, access_log, record_access
+from services.bootstrap import Memberflow
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+class TimelineEvent(EventOut):
+    rules_checked: list[str] = Field(
+        description="the hard rules the command behind this event checked"
+    )
+    waived: list[str] = Field(description="the ones an exception let through (F-EXC)")
+    findings: list[FindingOut] = Field(
+        description="findings this event raised: first true after it (F-ORDER at the later "
+        "step that revealed it, though it names the earlier one)"
+    )
+    findings_cleared: list[FindingOut] = Field(
+        description="findings true before this event and no longer after it"
+    )
+
+
+class Timeline(BaseModel):
+    subject_type: Literal["case", "election"]
+    id: UUID
+    version: int
+    events: list[TimelineEvent]
+
+
+class AccessOut(BaseModel):
+    position: int = Field(description="position in the audit log")
+    id: UUID
+    action: str
+    scope: AccessScope
+    actor: Actor
+    recorded_at: datetime
+    request_id: str
+
+
+def _finding(finding: Finding) -> FindingOut:
+    return FindingOut(**asdict(finding))
+
+
+def _timeline(
+    subject_type: Literal["case", "election"], subject_id: UUID, entries: list[TimelineEntry]
+) -> Timeline:
+    events = [
+        TimelineEvent(
+            **event_out(entry.event).model_dump(),
+            rules_checked=list(entry.rules_checked),
+            waived=list(entry.waived),
+            findings=[_finding(f) for f in entry.raised],
+            findings_cleared=[_finding(f) for f in entry.cleared],
+        )
+        for entry in entries
+    ]
+    return Timeline(
+        subject_type=subject_type,
+        id=subject_id,
+        version=events[-1].version if events else 0,
+        events=events,
+    )
+
+
+def _viewed(
+    memberflow: Memberflow, actor: Actor, request_id: str, kind: str, subject_id: UUID
+) -> None:
+    scope = AccessScope(kind=kind, id=str(subject_id))
+    record_access(memberflow, actor, AccessAction.TIMELINE, scope, request_id)
+
+
+@router.get("/cases/{case_id}/timeline", response_model=Timeline)
+def case_timeline_view(
+    case_id: UUID, memberflow: MemberflowDep, actor: Auditor, request_id: RequestId
+) -> Timeline:
+    """Every event of the case in order, with its metadata, the rules checked and the findings
+    it raised."""
+    memberflow.membership.case(case_id)  # 404 unless it is a case
+    events = memberflow.membership.history(case_id)
+    timeline = _timeline("case", case_id, case_timeline(events, memberflow.settings.policy))
+    _viewed(memberflow, actor, request_id, "case", case_id)
+    return timeline
+
+
+@router.get("/elections/{election_id}/timeline", response_model=Timeline)
+def election_timeline_view(
+    election_id: UUID, memberflow: MemberflowDep, actor: Auditor, request_id: RequestId
+) -> Timeline:
+    """Every event of the election in order, with its metadata, the rules checked and the
+    findings it raised."""
+    memberflow.organizations.election(election_id)  # 404 unless it is an election
+    events = memberflow.organizations.history(election_id)
+    entries = election_timeline(events, memberflow.settings.policy)
+    timeline = _timeline("election", election_id, entries)
+    _viewed(memberflow, actor, request_id, "election", election_id)
+    return timeline
+
+
+@router.get("/log", response_model=Page[AccessOut])
+def access_log_view(
+    memberflow: MemberflowDep,
+    _: Auditor,
+    actor: Annotated[str | None, Query(description="the reader's user id")] = None,
+    action: Annotated[AccessAction | None, Query()] = None,
+    subject: Annotated[
+        str | None, Query(description="the scope's id: a case, election, organization …")
+    ] = None,
+    from_: Since = None,
+    to: Until = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+    order: Annotated[str, Query(pattern="^(asc|desc)$", description="desc: newest first")] = "desc",
+) -> dict[str, object]:
+    """Who read history, when, and what: read from the audit application's own event log."""
+    audit = memberflow.audit
+    query = AccessQuery(actor, action.value if action else None, subject, from_, to)
+    found, count = access_log(
+        audit, query, offset=(page - 1) * per_page, limit=per_page, newest_first=order == "desc"
+    )
+    data = [
+        AccessOut(
+            position=a.position,
+            id=a.id,
+            action=a.action,
+            scope=a.scope,
+            actor=a.context.actor,
+            recorded_at=a.context.recorded_at,
+            request_id=a.context.request_id,
+        )
+        for a in found
+    ]
+    head = audit.recorder.max_notification_id() or 0
+    return {
+        "data": data,
+        "count": count,
+        "page": page,
+        "per_page": per_page,
+        "positions": {AuditLog.name: head},
+    }

@@ -1,0 +1,50 @@
+"""GET /audit/replay: the replay of a jurisdiction for discipline staff, as JSON or as a page."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from api.deps import Auditor, MemberflowDep, RequestId
+from api.errors import problem
+from domain.audit import AccessAction, AccessScope
+from services.audit import record_access
+from services.replay import Report, render_html, replay
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get(
+    "/replay",
+    response_model=Report,
+    response_model_by_alias=True,
+    responses={200: {"content": {"text/html": {}}}},
+)
+def replay_jurisdiction(
+    memberflow: MemberflowDep,
+    actor: Auditor,
+    request_id: RequestId,
+    org: Annotated[UUID, Query(description="the organization whose subtree is replayed")],
+    from_: Annotated[
+        date | None, Query(alias="from", description="subjects with an event on or after this date")
+    ] = None,
+    to: Annotated[
+        date | None, Query(description="subjects with an event on or before this date")
+    ] = None,
+    format: Annotated[Literal["json", "html"], Query(description="json or html")] = "json",
+) -> Response:
+    """Every case and election under ``org``, rebuilt from the event logs alone (never from the
+    read models), with steps, exceptions and findings. The period selects the subjects with an
+    event in it; each is reported with its whole history."""
+    if from_ and to and from_ > to:
+        return problem(422, "Invalid period", "from is after to", field="from")
+    scope = AccessScope(kind="organization", id=str(org), period_from=from_, period_to=to)
+    record_access(memberflow, actor, AccessAction.REPLAY, scope, request_id)
+    report = replay(memberflow, org, from_, to)
+    if format == "html":
+        return HTMLResponse(render_html(report))
+    return Response(report.to_json(), media_type="application/json")
