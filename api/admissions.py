@@ -82,17 +82,6 @@ class ExceptionOut(BaseModel):
     version: int
 
 
-class FindingOut(BaseModel):
-    kind: str
-    rule: str | None
-    step: str
-    version: int
-    occurred_on: date
-    recorded_at: datetime
-    detail_zh: str
-    detail_en: str
-
-
 class TransferOut(BaseModel):
     from_branch_id: UUID
     to_branch_id: UUID
@@ -132,7 +121,7 @@ class CasePublic(BaseModel):
         description="why and when a withdrawn or terminated case ended"
     )
     exceptions: list[ExceptionOut]
-    findings: list[FindingOut]
+    findings: list[Finding]
 
 
 def case_public(
@@ -190,20 +179,7 @@ def case_public(
             ExceptionOut(step=e.step, rule=e.rule, reason=e.reason, used=e.used, version=e.version)
             for e in case.exceptions
         ],
-        findings=[_finding_out(f) for f in case_findings(case, policy)],
-    )
-
-
-def _finding_out(finding: Finding) -> FindingOut:
-    return FindingOut(
-        kind=finding.kind,
-        rule=finding.rule,
-        step=finding.step,
-        version=finding.version,
-        occurred_on=finding.occurred_on,
-        recorded_at=finding.recorded_at,
-        detail_zh=finding.detail_zh,
-        detail_en=finding.detail_en,
+        findings=case_findings(case, policy),
     )
 
 

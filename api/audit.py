@@ -4,7 +4,6 @@ viewed is itself recorded in that log (docs/audit.md)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -12,7 +11,6 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.admissions import FindingOut
 from api.asof import Since, Until
 from api.deps import Auditor, MemberflowDep, RequestId
 from api.history import event_out
@@ -34,11 +32,11 @@ class TimelineEvent(EventOut):
         description="the hard rules the command behind this event checked"
     )
     waived: list[str] = Field(description="the ones an exception let through (F-EXC)")
-    findings: list[FindingOut] = Field(
+    findings: list[Finding] = Field(
         description="findings this event raised: first true after it (F-ORDER at the later "
         "step that revealed it, though it names the earlier one)"
     )
-    findings_cleared: list[FindingOut] = Field(
+    findings_cleared: list[Finding] = Field(
         description="findings true before this event and no longer after it"
     )
 
@@ -60,10 +58,6 @@ class AccessOut(BaseModel):
     request_id: str
 
 
-def _finding(finding: Finding) -> FindingOut:
-    return FindingOut(**asdict(finding))
-
-
 def _timeline(
     subject_type: Literal["case", "election"], subject_id: UUID, entries: list[TimelineEntry]
 ) -> Timeline:
@@ -72,8 +66,8 @@ def _timeline(
             **event_out(entry.event).model_dump(),
             rules_checked=list(entry.rules_checked),
             waived=list(entry.waived),
-            findings=[_finding(f) for f in entry.raised],
-            findings_cleared=[_finding(f) for f in entry.cleared],
+            findings=list(entry.raised),
+            findings_cleared=list(entry.cleared),
         )
         for entry in entries
     ]

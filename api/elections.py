@@ -15,6 +15,7 @@ from domain.commands import Command, RequestElection, TakeElectionStep
 from domain.context import Actor
 from domain.election_steps import ELECTION_STEPS, Ballot, ElectionRequest, Officers
 from domain.elections import Election, ElectionStatus, election_findings, next_election_steps
+from domain.findings import Finding
 from services.bootstrap import Memberflow
 
 router = APIRouter(prefix="/elections", tags=["elections"])
@@ -40,13 +41,6 @@ class RoundOut(BaseModel):
     elected: list[UUID] = Field(description="E-5.3, E-5.4: computed by memberflow")
 
 
-class FindingOut(BaseModel):
-    kind: str
-    rule: str | None
-    detail_zh: str
-    detail_en: str
-
-
 class ElectionPublic(BaseModel):
     id: UUID
     version: int
@@ -65,7 +59,7 @@ class ElectionPublic(BaseModel):
     open_seats: int
     officers: Officers | None
     term_started_on: date | None = Field(description="E-8.2: the new term, once approved")
-    findings: list[FindingOut]
+    findings: list[Finding]
 
 
 def election_public(
@@ -101,10 +95,7 @@ def election_public(
         term_started_on=election.election_day
         if election.status is ElectionStatus.COMPLETED
         else None,
-        findings=[
-            FindingOut(kind=f.kind, rule=f.rule, detail_zh=f.detail_zh, detail_en=f.detail_en)
-            for f in election_findings(election, memberflow.settings.policy)
-        ],
+        findings=election_findings(election, memberflow.settings.policy),
     )
 
 

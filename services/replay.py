@@ -80,17 +80,6 @@ class ExceptionOut(BaseModel):
     granted_by: ActorOut
 
 
-class FindingOut(BaseModel):
-    kind: str
-    rule: str | None
-    step: str
-    version: int
-    occurred_on: date
-    recorded_at: datetime
-    detail_zh: str
-    detail_en: str
-
-
 class OrgRef(BaseModel):
     id: UUID
     name: str
@@ -120,7 +109,7 @@ class CaseReport(BaseModel):
     steps: list[StepOut]
     exceptions: list[ExceptionOut]
     transfers: list[TransferOut]
-    findings: list[FindingOut]
+    findings: list[Finding]
 
 
 class RoundOut(BaseModel):
@@ -140,7 +129,7 @@ class ElectionReport(BaseModel):
     steps: list[StepOut]
     rounds: list[RoundOut]
     elected: list[UUID]
-    findings: list[FindingOut]
+    findings: list[Finding]
 
 
 class Report(BaseModel):
@@ -332,22 +321,6 @@ def _step(
     )
 
 
-def _findings(found: Iterable[Finding]) -> list[FindingOut]:
-    return [
-        FindingOut(
-            kind=f.kind,
-            rule=f.rule,
-            step=f.step,
-            version=f.version,
-            occurred_on=f.occurred_on,
-            recorded_at=f.recorded_at,
-            detail_zh=f.detail_zh,
-            detail_en=f.detail_en,
-        )
-        for f in found
-    ]
-
-
 def _case_report(
     case: AdmissionCase,
     branches: list[UUID],
@@ -397,7 +370,7 @@ def _case_report(
             )
             for source, target, context in case.transfers
         ],
-        findings=_findings(case_findings(case, policy)),
+        findings=case_findings(case, policy),
     )
 
 
@@ -421,7 +394,7 @@ def _election_report(
         ],
         rounds=list(_rounds(election)),
         elected=list(election.elected),
-        findings=_findings(election_findings(election, policy)),
+        findings=election_findings(election, policy),
     )
 
 
