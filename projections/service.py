@@ -58,7 +58,6 @@ class ReadModels:
         }
         self.created = False
         self.creating = threading.Lock()
-        self.caught_up_at = time.monotonic()
 
     def ensure_created(self) -> None:
         """Create the read models' tables on first use (idempotent, one thread at a time)."""
@@ -74,9 +73,7 @@ class ReadModels:
     def catch_up(self) -> int:
         self.ensure_created()
         limit = self.memberflow.settings.projections_batch_size
-        processed = sum(follower.catch_up(limit) for follower in self.followers.values())
-        self.caught_up_at = time.monotonic()
-        return processed
+        return sum(follower.catch_up(limit) for follower in self.followers.values())
 
     def lag(self) -> list[Lag]:
         self.ensure_created()

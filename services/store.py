@@ -33,15 +33,7 @@ class SQLiteStoreFactory(SQLiteFactory):
     per application."""
 
     def application_recorder(self) -> ApplicationRecorder:
-        recorder = ChainedSQLiteRecorder(
-            self.datastore,
-            events_table_name=f"{self.env.name.lower()}_events",
-            app_name=self.env.name,
-            chain_key=_chain_key(self),
-        )
-        if self.env_create_table():
-            recorder.create_table()
-        return recorder
+        return _chained_recorder(self, ChainedSQLiteRecorder)
 
 
 class PostgresStoreFactory(PostgresFactory):
@@ -49,15 +41,23 @@ class PostgresStoreFactory(PostgresFactory):
     are linked into the hash chain ``<app>_chain`` in the same transaction (services/chain.py)."""
 
     def application_recorder(self) -> ApplicationRecorder:
-        recorder = ChainedPostgresRecorder(
-            self.datastore,
-            events_table_name=f"{self.env.name.lower()}_events",
-            app_name=self.env.name,
-            chain_key=_chain_key(self),
-        )
-        if self.env_create_table():
-            recorder.create_table()
-        return recorder
+        return _chained_recorder(self, ChainedPostgresRecorder)
+
+
+def _chained_recorder(
+    factory: SQLiteStoreFactory | PostgresStoreFactory,
+    recorder_class: type[ChainedSQLiteRecorder] | type[ChainedPostgresRecorder],
+) -> ApplicationRecorder:
+    """The application's recorder: its events table ``<app>_events`` and the chain beside it."""
+    recorder = recorder_class(
+        factory.datastore,  # type: ignore[arg-type]
+        events_table_name=f"{factory.env.name.lower()}_events",
+        app_name=factory.env.name,
+        chain_key=_chain_key(factory),
+    )
+    if factory.env_create_table():
+        recorder.create_table()
+    return recorder
 
 
 def persistence_env(settings: Settings) -> dict[str, str]:
