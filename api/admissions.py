@@ -1,34 +1,16 @@
-"""/admissions: admission cases, their 25 steps, exceptions, and history."""
+"""The request and response schemas of /admissions (its routes: api/routes/admissions.py)."""
 
 from datetime import date, datetime
 from uuid import UUID
 
-from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.asof import AsOf, Version, viewed_at
-from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
-from api.history import history_out
-from api.schemas import EntryIn, EventOut
-from api.step_routes import add_step_routes
+from api.schemas import EntryIn
 from domain.admission import AdmissionCase, Applicant, Basis
-from domain.commands import (
-    Command,
-    GrantException,
-    SubmitApplication,
-    TakeStep,
-    TerminateCase,
-    TransferCase,
-    WithdrawCase,
-)
-from domain.context import Actor
 from domain.findings import Finding, case_findings
 from domain.progress import next_steps, stage
 from domain.step_details import one_of
-from domain.steps import STEPS
-from services.bootstrap import Memberflow
-
-router = APIRouter(prefix="/admissions", tags=["admissions"])
+from memberflow.bootstrap import Memberflow
 
 
 class AdmissionCreate(EntryIn):
@@ -181,105 +163,3 @@ def case_public(
         ],
         findings=case_findings(case, policy),
     )
-
-
-def _handle(memberflow: Memberflow, command: Command, actor: Actor, request_id: str) -> CasePublic:
-    """Hand a command about a case to the bus; answer with the case as the write left it."""
-    outcome = memberflow.bus.handle(command, actor=actor, request_id=request_id)
-    case = memberflow.membership.case(outcome.subject_id)
-    return case_public(case, memberflow, outcome.position)
-
-
-@router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=CasePublic,
-    summary="Record step 1 (application_submitted) and open a case",
-)
-def submit_application(
-    body: AdmissionCreate, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
-) -> CasePublic:
-    command = SubmitApplication(body.applicant, body.branch_id, body.basis, body.entry())
-    return _handle(memberflow, command, actor, request_id)
-
-
-@router.get("/{case_id}", response_model=CasePublic)
-def get_case(
-    case_id: UUID,
-    memberflow: MemberflowDep,
-    actor: CurrentActor,
-    request_id: RequestId,
-    as_of: AsOf = None,
-    version: Version = None,
-) -> CasePublic:
-    """The case now, or as the system knew it at ``as_of`` or after ``version`` events (a read
-    that is recorded in the access log, docs/audit.md)."""
-    case = viewed_at(
-        memberflow,
-        memberflow.membership,
-        AdmissionCase,
-        case_id,
-        "admission case",
-        kind="case",
-        as_of=as_of,
-        version=version,
-        actor=actor,
-        request_id=request_id,
-    )
-    return case_public(case, memberflow)
-
-
-@router.get("/{case_id}/history", response_model=list[EventOut])
-def get_history(case_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -> list[EventOut]:
-    memberflow.membership.case(case_id)  # 404 unless it is a case
-    return history_out(memberflow.membership.history(case_id))
-
-
-@router.post(
-    "/{case_id}/exceptions",
-    response_model=CasePublic,
-    summary="Let one named step pass one named hard rule (DOMAIN.md §0)",
-)
-def grant_exception(
-    case_id: UUID,
-    body: ExceptionCreate,
-    memberflow: MemberflowDep,
-    actor: Writer,
-    request_id: RequestId,
-) -> CasePublic:
-    command = GrantException(case_id, body.step, body.rule, body.reason, body.entry())
-    return _handle(memberflow, command, actor, request_id)
-
-
-@router.post("/{case_id}/withdrawal", response_model=CasePublic, summary="case_withdrawn")
-def withdraw(
-    case_id: UUID, body: ClosingIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
-) -> CasePublic:
-    command = WithdrawCase(case_id, body.reason, body.entry())
-    return _handle(memberflow, command, actor, request_id)
-
-
-@router.post("/{case_id}/termination", response_model=CasePublic, summary="case_terminated")
-def terminate(
-    case_id: UUID, body: ClosingIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
-) -> CasePublic:
-    command = TerminateCase(case_id, body.reason, body.entry())
-    return _handle(memberflow, command, actor, request_id)
-
-
-@router.post("/{case_id}/transfer", response_model=CasePublic, summary="transferred (A-T)")
-def transfer(
-    case_id: UUID, body: TransferIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
-) -> CasePublic:
-    command = TransferCase(case_id, body.to_branch_id, body.entry())
-    return _handle(memberflow, command, actor, request_id)
-
-
-add_step_routes(
-    router,
-    STEPS[1:],
-    subject="case_id",
-    command=TakeStep,
-    answer=_handle,
-    response_model=CasePublic,
-)

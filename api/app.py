@@ -13,15 +13,15 @@ from fastapi import FastAPI, Request, Response
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
-from api import admissions, calendar, elections, errors, health, members, organizations, rules
-from api.approvals import router as approvals_router
-from api.audit import router as audit_router
-from api.audit_replay import router as audit_replay_router
-from api.dashboard import router as dashboard_router
-from api.findings import router as findings_router
-from projections.registry import ALL_MODELS
-from projections.service import InProcessRunner, ReadModels
-from services.bootstrap import Memberflow
+from api import errors
+from api.routes import admissions, calendar, elections, health, members, organizations, rules
+from api.routes.approvals import router as approvals_router
+from api.routes.audit import router as audit_router
+from api.routes.audit_replay import router as audit_replay_router
+from api.routes.dashboard import router as dashboard_router
+from api.routes.findings import router as findings_router
+from memberflow.bootstrap import Memberflow
+from projections.service import InProcessRunner
 
 log = structlog.get_logger("memberflow.http")
 
@@ -30,8 +30,8 @@ def _operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-def create_app(memberflow: Memberflow, read_models: ReadModels | None = None) -> FastAPI:
-    read_models = read_models or ReadModels(memberflow, ALL_MODELS)
+def create_app(memberflow: Memberflow) -> FastAPI:
+    read_models = memberflow.read_models
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -43,7 +43,6 @@ def create_app(memberflow: Memberflow, read_models: ReadModels | None = None) ->
         yield
         if runner:
             runner.close()
-        read_models.close()
         memberflow.close()
 
     # Government intranets are offline: the docs pages serve Swagger UI and ReDoc from the

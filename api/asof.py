@@ -15,9 +15,10 @@ from pydantic import AfterValidator, BeforeValidator
 from domain.audit import AccessAction, AccessScope
 from domain.context import Actor
 from domain.dates import SHANGHAI
+from memberflow.bootstrap import Memberflow
+from services.access import record_access
 from services.applications import MemberflowApplication
-from services.audit import record_access, state_at
-from services.bootstrap import Memberflow
+from services.as_of import state_at
 
 A = TypeVar("A", bound=Aggregate)
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -89,5 +90,5 @@ def viewed_at(
         return application.get_as(cls, aggregate_id, what)
     found = state_at(application, cls, aggregate_id, what, as_of=as_of, version=version)
     scope = AccessScope(kind=kind, id=str(aggregate_id), as_of=as_of, version=version)
-    record_access(memberflow, actor, AccessAction.AS_OF, scope, request_id)
+    record_access(memberflow.bus, actor, AccessAction.AS_OF, scope, request_id)
     return found

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import Forbidden, Unauthorized
 from domain.context import Actor, Role
-from services.bootstrap import Memberflow
+from memberflow.bootstrap import Memberflow
 from services.tokens import InvalidToken, actor_from
 
 bearer = HTTPBearer(

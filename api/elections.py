@@ -1,24 +1,15 @@
-"""/elections: term-change elections (换届选举), their steps and history."""
+"""The request and response schemas of /elections (its routes: api/routes/elections.py)."""
 
 from datetime import date, datetime
 from uuid import UUID
 
-from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from api.asof import AsOf, Version, viewed_at
-from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
-from api.history import history_out
-from api.schemas import EntryIn, EventOut, facts_of
-from api.step_routes import add_step_routes
-from domain.commands import Command, RequestElection, TakeElectionStep
-from domain.context import Actor
-from domain.election_steps import ELECTION_STEPS, Ballot, ElectionRequest, Officers
+from api.schemas import EntryIn
+from domain.election_steps import Ballot, ElectionRequest, Officers
 from domain.elections import Election, ElectionStatus, election_findings, next_election_steps
 from domain.findings import Finding
-from services.bootstrap import Memberflow
-
-router = APIRouter(prefix="/elections", tags=["elections"])
+from memberflow.bootstrap import Memberflow
 
 
 class ElectionCreate(EntryIn, ElectionRequest):
@@ -108,66 +99,3 @@ def _round(details: object, occurred_on: date, elected: tuple[UUID, ...]) -> Rou
         present=details.present,
         elected=list(elected),
     )
-
-
-def _handle(
-    memberflow: Memberflow, command: Command, actor: Actor, request_id: str
-) -> ElectionPublic:
-    outcome = memberflow.bus.handle(command, actor=actor, request_id=request_id)
-    election = memberflow.organizations.election(outcome.subject_id)
-    return election_public(election, memberflow, outcome.position)
-
-
-@router.post(
-    "",
-    status_code=status.HTTP_201_CREATED,
-    response_model=ElectionPublic,
-    summary="Record election_requested (换届请示)",
-)
-def request_election(
-    body: ElectionCreate, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
-) -> ElectionPublic:
-    command = RequestElection(body.organization_id, facts_of(ElectionRequest, body), body.entry())
-    return _handle(memberflow, command, actor, request_id)
-
-
-@router.get("/{election_id}", response_model=ElectionPublic)
-def get_election(
-    election_id: UUID,
-    memberflow: MemberflowDep,
-    actor: CurrentActor,
-    request_id: RequestId,
-    as_of: AsOf = None,
-    version: Version = None,
-) -> ElectionPublic:
-    """The election now, or as the system knew it at ``as_of`` or after ``version`` events (a
-    read that is recorded in the access log, docs/audit.md)."""
-    election = viewed_at(
-        memberflow,
-        memberflow.organizations,
-        Election,
-        election_id,
-        "election",
-        kind="election",
-        as_of=as_of,
-        version=version,
-        actor=actor,
-        request_id=request_id,
-    )
-    return election_public(election, memberflow)
-
-
-@router.get("/{election_id}/history", response_model=list[EventOut])
-def get_history(election_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -> list[EventOut]:
-    memberflow.organizations.election(election_id)  # 404 unless it is an election
-    return history_out(memberflow.organizations.history(election_id))
-
-
-add_step_routes(
-    router,
-    ELECTION_STEPS,
-    subject="election_id",
-    command=TakeElectionStep,
-    answer=_handle,
-    response_model=ElectionPublic,
-)

@@ -12,7 +12,7 @@ from api.schemas import facts_of, flat_body
 from domain.commands import Command, Entry
 from domain.context import Actor
 from domain.step_details import StepDetails
-from services.bootstrap import Memberflow
+from memberflow.bootstrap import Memberflow
 
 
 class WorkflowStep(Protocol):

@@ -26,15 +26,15 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from psycopg import sql
 
+from adapters.store import persistence_env
 from domain.admission import Applicant
 from domain.commands import Entry, RegisterMember, RegisterOrganization, SubmitApplication, TakeStep
 from domain.context import Actor, Role
 from domain.members import MemberStatus
 from domain.organizations import OrgKind
 from domain.step_details import ActivistDesignation, ContactsAssignment, StepDetails
-from services.bootstrap import Memberflow, build
-from services.settings import Settings
-from services.store import persistence_env
+from memberflow.bootstrap import Memberflow, build
+from memberflow.settings import Settings
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 ADMIN = Actor(id="bench", role=Role.ADMIN)

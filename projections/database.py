@@ -15,8 +15,8 @@ from typing import Any, Protocol
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from services.settings import Settings
-from services.store import postgres_schema
+from adapters.store import postgres_schema
+from memberflow.settings import Settings
 
 Row = tuple[Any, ...]
 

@@ -84,7 +84,7 @@ def _reconcile(
     read_models: ReadModels, name: str, progress: Callable[[str, int, int], None] | None
 ) -> ModelReconciliation:
     live = read_models.model(name)
-    read_models.followers[name].catch_up(read_models.memberflow.settings.projections_batch_size)
+    read_models.followers[name].catch_up(read_models.settings.projections_batch_size)
     positions, live_rows = _snapshot(read_models, live)
     scratch = type(live)(live.sources, suffix=AUDIT)
     follower = Follower(scratch, read_models.database, read_models.applications, name + AUDIT)
@@ -126,7 +126,7 @@ def _snapshot(
 def _apply_until(read_models: ReadModels, follower: Follower, source: str, stop: int) -> int:
     """Apply the next batch of ``source`` to the scratch copy, never beyond ``stop``."""
     application = follower.sources[source]
-    limit = read_models.memberflow.settings.projections_batch_size
+    limit = read_models.settings.projections_batch_size
     with read_models.database.transaction() as tx:
         before = tracked_position(tx, follower.tracking_name, source)
         if before >= stop:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,10 +13,11 @@ from typing import Any
 import psycopg
 import structlog
 
+from memberflow.settings import Settings
 from projections.database import PostgresDatabase, ReadDatabase, open_database
 from projections.follower import Follower
 from projections.model import ReadModel, Sources
-from services.bootstrap import Memberflow
+from services.applications import MemberflowApplication
 
 log = structlog.get_logger("memberflow.projections")
 
@@ -40,17 +41,14 @@ class Lag:
 class ReadModels:
     def __init__(
         self,
-        memberflow: Memberflow,
+        settings: Settings,
+        applications: Mapping[str, MemberflowApplication],
         models: Sequence[type[ReadModel]],
-        database: ReadDatabase | None = None,
     ) -> None:
-        self.memberflow = memberflow
-        self.database = database or open_database(memberflow.settings)
-        self.applications = {
-            app.name: app
-            for app in (memberflow.organizations, memberflow.membership, memberflow.approvals)
-        }
-        sources = Sources(self.applications, memberflow.settings.policy)
+        self.settings = settings
+        self.database = open_database(settings)
+        self.applications = dict(applications)
+        sources = Sources(self.applications, settings.policy)
         self.models = {cls.name: cls(sources) for cls in models}
         self.followers = {
             name: Follower(model, self.database, self.applications)
@@ -72,7 +70,7 @@ class ReadModels:
 
     def catch_up(self) -> int:
         self.ensure_created()
-        limit = self.memberflow.settings.projections_batch_size
+        limit = self.settings.projections_batch_size
         return sum(follower.catch_up(limit) for follower in self.followers.values())
 
     def lag(self) -> list[Lag]:

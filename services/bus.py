@@ -18,14 +18,11 @@ from domain.context import Actor, Context
 from domain.errors import Conflict, NotFound, RulesBroken
 from domain.policy import Policy
 from services.applications import Approvals, AuditLog, Membership, Organizations
-from services.approval_handlers import APPROVAL_HANDLERS
-from services.audit import AUDIT_HANDLERS
 from services.clock import Clock, today
-from services.election_handlers import ELECTION_HANDLERS
-from services.handlers import HANDLERS, Unit
+from services.handlers import handle
+from services.handlers.unit import Unit
 
 log = structlog.get_logger("memberflow.commands")
-_HANDLERS = HANDLERS | ELECTION_HANDLERS | APPROVAL_HANDLERS | AUDIT_HANDLERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +106,7 @@ class CommandBus:
             self.approvals,
             audit=self.audit,
         )
-        changes = _HANDLERS[type(command)](command, unit)
+        changes = handle(command, unit)
         try:
             recordings = changes.application.save(*changes.aggregates)
         except IntegrityError:

@@ -40,8 +40,8 @@ from domain.elections import Election, election_findings
 from domain.errors import NotFound
 from domain.findings import Finding, case_findings
 from domain.progress import stage
+from memberflow.bootstrap import Memberflow
 from services.applications import MemberflowApplication
-from services.bootstrap import Memberflow
 
 PAGE = 500
 Progress = Callable[[str, int, int], None]

@@ -9,7 +9,7 @@ import jwt
 from pydantic import ValidationError
 
 from domain.context import Actor, Role
-from services.settings import Settings
+from memberflow.settings import Settings
 
 ALGORITHM = "HS256"
 

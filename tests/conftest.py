@@ -18,8 +18,9 @@ import structlog
 from psycopg import sql
 
 from domain.dates import SHANGHAI
-from services.bootstrap import Memberflow, build
-from services.settings import Settings
+from memberflow.bootstrap import Memberflow, build
+from memberflow.settings import Settings
+from projections.service import ReadModels
 from tests.world import World
 
 POSTGRES_URL = os.environ.get(
@@ -113,3 +114,9 @@ def memberflow(settings: Settings, clock: FixedClock) -> Iterator[Memberflow]:
 @pytest.fixture
 def world(memberflow: Memberflow, clock: FixedClock) -> World:
     return World.create(memberflow, clock)
+
+
+@pytest.fixture
+def read_models(memberflow: Memberflow) -> ReadModels:
+    """The read models the composition root built beside ``memberflow``."""
+    return memberflow.read_models

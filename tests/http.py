@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from domain.context import Role
-from projections.service import ReadModels
-from services.bootstrap import Memberflow
+from memberflow.bootstrap import Memberflow
 from services.tokens import issue
 from tests.conftest import FixedClock
 from tests.world import CLEAN_PATH, Planned, document
@@ -134,8 +133,6 @@ def document_json(kind: str) -> dict[str, str]:
     return document(DocumentKind(kind)).model_dump(mode="json")
 
 
-def client_for(
-    memberflow: Memberflow, clock: FixedClock, read_models: ReadModels | None = None
-) -> Client:
-    app = create_app(memberflow, read_models)
+def client_for(memberflow: Memberflow, clock: FixedClock) -> Client:
+    app = create_app(memberflow)
     return Client(TestClient(app, raise_server_exceptions=True), memberflow, clock)

@@ -4,7 +4,6 @@ of who read history — over HTTP, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,24 +18,16 @@ from domain.election_steps import ELECTION_STEPS
 from domain.elections import REQUEST_RULES, election_rules_checked
 from domain.rules import RULES
 from domain.steps import BY_SLUG, STEPS
-from projections.registry import ALL_MODELS
+from memberflow.bootstrap import Memberflow
 from projections.service import ReadModels
-from services.bootstrap import Memberflow
 from tests.conftest import FixedClock
 from tests.http import Client, client_for
 from tests.world import CLEAN_PATH, Planned, path_between
 
 
 @pytest.fixture
-def read_models(memberflow: Memberflow) -> Iterator[ReadModels]:
-    models = ReadModels(memberflow, ALL_MODELS)
-    yield models
-    models.close()
-
-
-@pytest.fixture
 def client(memberflow: Memberflow, clock: FixedClock, read_models: ReadModels) -> Client:
-    client = client_for(memberflow, clock, read_models)
+    client = client_for(memberflow, clock)
     client.setting()
     client.login("inspector", Role.DISCIPLINE_INSPECTOR, "wc")
     client.login("department", Role.ORG_DEPARTMENT, "wc")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from services.bootstrap import Memberflow
+from memberflow.bootstrap import Memberflow
 from tests.conftest import FixedClock
 from tests.http import client_for
 from tests.world import CLEAN_PATH, Planned, path_between

@@ -22,8 +22,8 @@ from domain.admission import AdmissionCase
 from domain.context import Role
 from domain.errors import Conflict, RulesBroken
 from domain.members import Member, MemberStatus
-from services.bootstrap import Memberflow
-from services.settings import Settings
+from memberflow.bootstrap import Memberflow
+from memberflow.settings import Settings
 from services.tokens import issue
 from tests.conftest import FixedClock
 from tests.world import World

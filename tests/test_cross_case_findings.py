@@ -17,27 +17,20 @@ from domain.commands import Entry, SetDevelopmentPlan, TransferCase
 from domain.context import Actor, Role
 from domain.findings import case_findings
 from domain.policy import Policy
+from memberflow.bootstrap import build
+from memberflow.settings import Settings
 from projections.findings import FindingsModel, FindingsQuery, query_findings
 from projections.follower import Follower
 from projections.model import Sources
 from projections.organizations import OrganizationsModel
 from projections.service import ReadModels
-from services.bootstrap import Memberflow, build
 from services.bus import Outcome
-from services.settings import Settings
 from tests.conftest import FixedClock
 from tests.http import client_for
 from tests.world import World
 
 APPROVED_ON = date(2024, 8, 20)  # admission_approved on the clean path
 Summary = tuple[str, str | None, str, str]  # kind, rule, step, subject id
-
-
-@pytest.fixture
-def read_models(memberflow: Memberflow) -> Iterator[ReadModels]:
-    models = ReadModels(memberflow, (OrganizationsModel, FindingsModel))
-    yield models
-    models.close()
 
 
 @pytest.fixture
@@ -54,10 +47,8 @@ def batch_world(settings: Settings, clock: FixedClock) -> Iterator[World]:
 
 
 @pytest.fixture
-def batch_read_models(batch_world: World) -> Iterator[ReadModels]:
-    models = ReadModels(batch_world.memberflow, (OrganizationsModel, FindingsModel))
-    yield models
-    models.close()
+def batch_read_models(batch_world: World) -> ReadModels:
+    return batch_world.memberflow.read_models
 
 
 def found(read_models: ReadModels, query: FindingsQuery | None = None) -> list[Summary]:
@@ -257,7 +248,7 @@ def test_findings_are_filtered_by_subtree_kind_period_and_case(
     b = world.submit(unit="市财政局", branch="branch2", by="secretary2")
     c = world.submit()
     written = world.step(c, "applicant_interviewed", on=date(2023, 4, 2))
-    client = client_for(world.memberflow, world.clock, read_models)
+    client = client_for(world.memberflow, world.clock)
     client.login("admin", Role.ADMIN)
     ids = world.ids
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -11,25 +10,17 @@ import pytest
 
 from domain.commands import Entry, SetDevelopmentPlan, TransferCase, WithdrawCase
 from domain.context import Role
+from memberflow.bootstrap import Memberflow
 from projections.follower import Follower
 from projections.model import Sources
 from projections.organizations import OrganizationsModel
 from projections.pipeline import Pipeline, PipelineModel, pipeline
-from projections.registry import ALL_MODELS
 from projections.service import ReadModels
-from services.bootstrap import Memberflow
 from services.bus import Outcome
 from tests.http import client_for
 from tests.world import World, path_between
 
 TODAY = date(2026, 11, 20)
-
-
-@pytest.fixture
-def read_models(memberflow: Memberflow) -> Iterator[ReadModels]:
-    models = ReadModels(memberflow, ALL_MODELS)
-    yield models
-    models.close()
 
 
 def walk(
@@ -197,7 +188,7 @@ def test_the_dashboard_over_http_reads_its_writes(
     world: World, memberflow: Memberflow, read_models: ReadModels
 ) -> None:
     history(world)
-    client = client_for(memberflow, world.clock, read_models)
+    client = client_for(memberflow, world.clock)
     client.ids.update({key: str(value) for key, value in world.ids.items()})
     client.login("admin", Role.ADMIN)
     client.login("secretary", Role.BRANCH_SECRETARY, "branch")

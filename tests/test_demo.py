@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+from demo import seed as demo
 from domain.admission import AdmissionCase, CaseStatus
 from domain.dates import business_date
 from domain.elections import Election, ElectionStatus, request_approved
 from domain.findings import case_findings
 from domain.organizations import Organization, OrgKind
 from domain.progress import stage
-from services import demo
-from services.bootstrap import Memberflow
+from memberflow.bootstrap import Memberflow
 from services.clock import today
 
 

@@ -14,7 +14,7 @@ import pytest
 from domain.errors import RulesBroken
 from domain.findings import Finding, case_findings
 from domain.progress import NextStep, next_steps
-from services.bootstrap import build
+from memberflow.bootstrap import build
 from tests.world import World, path_between
 
 APPLIED_ON = date(2023, 3, 1)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from domain.members import Member
-from services.bootstrap import Memberflow
+from memberflow.bootstrap import Memberflow
 from tests.conftest import FixedClock
 from tests.http import Client, client_for
 from tests.world import CLEAN_PATH, path_between

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from domain.context import Role
-from services.bootstrap import Memberflow
+from memberflow.bootstrap import Memberflow
 from tests.conftest import FixedClock
 from tests.http import Client, client_for
 

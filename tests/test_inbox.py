@@ -3,7 +3,6 @@ and decided or acknowledged, and disappear; over HTTP, on both stores, and rebui
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -24,12 +23,11 @@ from domain.commands import (
 from domain.context import Role
 from domain.election_steps import Decision, ElectionRequest
 from domain.errors import Conflict, NotFound, RulesBroken
+from memberflow.bootstrap import Memberflow
 from projections.follower import Follower
 from projections.inbox import InboxModel
 from projections.model import Sources
-from projections.organizations import OrganizationsModel
 from projections.service import ReadModels
-from services.bootstrap import Memberflow
 from tests.conftest import FixedClock
 from tests.http import Client, client_for, document_json
 from tests.world import CLEAN_PATH, World, path_between
@@ -272,13 +270,6 @@ def test_pages_and_sorting(client: Client) -> None:
 # Rebuilding gives the same rows as following the logs live.
 
 
-@pytest.fixture
-def read_models(memberflow: Memberflow) -> Iterator[ReadModels]:
-    models = ReadModels(memberflow, (OrganizationsModel, InboxModel))
-    yield models
-    models.close()
-
-
 def test_a_rebuild_equals_the_live_inbox(world: World, read_models: ReadModels) -> None:
     read_models.catch_up()
 
@@ -339,7 +330,7 @@ def test_a_rebuild_equals_the_live_inbox(world: World, read_models: ReadModels) 
             live_rows = tx.fetchall(query.format(live.names[table]))
             assert live_rows == tx.fetchall(query.format(fresh.names[table]))
             assert live_rows, table
-        statuses = dict(
+        statuses: dict[str, str] = dict(
             tx.fetchall(
                 f"SELECT asked || '@' || subject_id, status FROM {live.names['inbox_items']}"
             )

@@ -11,14 +11,14 @@ import structlog
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from api.cli import cli
+from adapters.store import persistence_env
+from cli.main import cli
 from domain.commands import Entry, TakeStep
 from domain.context import Role
 from domain.errors import RulesBroken
 from domain.step_details import StepDetails
-from services import logging as memberflow_logging
-from services.settings import Settings
-from services.store import persistence_env
+from memberflow import logging as memberflow_logging
+from memberflow.settings import Settings
 from services.tokens import actor_from
 from tests.world import World
 
@@ -45,7 +45,7 @@ def test_a_postgres_url_becomes_the_pool_and_schema_settings() -> None:
         database_url="postgresql://app:s%40cret@db.local:6543/party?schema=city", db_pool_size=7
     )
     env = persistence_env(settings)
-    assert env["PERSISTENCE_MODULE"] == "services.store:PostgresStoreFactory"
+    assert env["PERSISTENCE_MODULE"] == "adapters.store:PostgresStoreFactory"
     assert (env["POSTGRES_HOST"], env["POSTGRES_PORT"], env["POSTGRES_DBNAME"]) == (
         "db.local",
         "6543",

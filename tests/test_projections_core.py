@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from uuid import UUID
 
@@ -11,22 +10,15 @@ import pytest
 from domain.commands import Entry, ExtendTerm, RegisterOrganization
 from domain.context import Actor, Role
 from domain.organizations import OrgKind
+from memberflow.bootstrap import Memberflow
 from projections.rebuild import rebuild
 from projections.registry import ALL_MODELS
 from projections.service import ReadModels
-from services.bootstrap import Memberflow
 from tests.conftest import FixedClock
 from tests.http import client_for
 from tests.world import CLEAN_PATH, World
 
 ADMIN = Actor(id="admin", role=Role.ADMIN)
-
-
-@pytest.fixture
-def read_models(memberflow: Memberflow) -> Iterator[ReadModels]:
-    models = ReadModels(memberflow, ALL_MODELS)
-    yield models
-    models.close()
 
 
 def test_catching_up_twice_applies_each_event_once(world: World, read_models: ReadModels) -> None:
@@ -41,7 +33,7 @@ def test_catching_up_twice_applies_each_event_once(world: World, read_models: Re
 def test_the_calendar_lists_terms_and_the_overdue(
     memberflow: Memberflow, clock: FixedClock, read_models: ReadModels
 ) -> None:
-    client = client_for(memberflow, clock, read_models)
+    client = client_for(memberflow, clock)
     clock.set_day(date(2024, 7, 1))
     bus, entry = memberflow.bus, Entry(date(2024, 7, 1))
 

@@ -6,16 +6,14 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from memberflow.settings import Settings
 from projections.follower import TRACKING
 from projections.rebuild import rebuild
-from projections.registry import ALL_MODELS
 from projections.service import ReadModels
-from services.settings import Settings
 from tests.world import CLEAN_PATH, World
 
 BATCH = 7
@@ -26,12 +24,12 @@ KILLED_FOLLOWER = """
 import os, signal, sys
 from projections.registry import ALL_MODELS
 from projections.service import ReadModels
-from services.bootstrap import build
-from services.settings import Settings
+from memberflow.bootstrap import build
+from memberflow.settings import Settings
 
 kill_after, url, batch = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 memberflow = build(Settings(database_url=url, projections_batch_size=batch, log_level="WARNING"))
-read_models = ReadModels(memberflow, ALL_MODELS)
+read_models = memberflow.read_models
 applied = 0
 for model in read_models.models.values():
     def process(event, aggregate, source, tx, original=model.process):
@@ -54,10 +52,8 @@ def history(world: World) -> World:
 
 
 @pytest.fixture
-def read_models(history: World) -> Iterator[ReadModels]:
-    models = ReadModels(history.memberflow, ALL_MODELS)
-    yield models
-    models.close()
+def read_models(history: World) -> ReadModels:
+    return history.memberflow.read_models
 
 
 def _reset(read_models: ReadModels) -> None:

@@ -9,17 +9,16 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import cli
+from cli.main import cli
+from memberflow.bootstrap import build
+from memberflow.settings import Settings
 from projections.registry import ALL_MODELS
 from projections.service import ReadModels
-from services.bootstrap import Memberflow, build
-from services.settings import Settings
 from tests.conftest import FixedClock
 from tests.http import client_for
 from tests.world import CLEAN_PATH, World
@@ -27,17 +26,10 @@ from tests.world import CLEAN_PATH, World
 REPOSITORY = Path(__file__).parent.parent
 
 
-@pytest.fixture
-def read_models(memberflow: Memberflow) -> Iterator[ReadModels]:
-    models = ReadModels(memberflow, ALL_MODELS)
-    yield models
-    models.close()
-
-
 def test_health_and_metrics_show_how_far_behind_each_read_model_is(
     world: World, clock: FixedClock, read_models: ReadModels
 ) -> None:
-    client = client_for(world.memberflow, clock, read_models)
+    client = client_for(world.memberflow, clock)
     behind = client.http.get("/health").json()["projections"]
     assert {(p["projection"], p["source"]) for p in behind} >= {
         (m.name, source) for m in ALL_MODELS for source in m.follows
@@ -81,7 +73,7 @@ def _runner(url: str, log: Path) -> subprocess.Popen[bytes]:
             [
                 sys.executable,
                 "-c",
-                "from api.cli import main; main()",
+                "from cli.main import main; main()",
                 "projections",
                 "run",
                 "--poll",
@@ -111,7 +103,7 @@ def test_two_runners_on_postgres_one_follows_then_the_other_takes_over(
 ) -> None:
     memberflow = build(Settings(database_url=postgres_schema), clock)
     world = World.create(memberflow, clock)
-    read_models = ReadModels(memberflow, ALL_MODELS)
+    read_models = memberflow.read_models
     logs = [tmp_path / "first.log", tmp_path / "second.log"]
     runners = [_runner(postgres_schema, logs[0])]
     try:

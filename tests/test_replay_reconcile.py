@@ -9,7 +9,6 @@ transferred out to ``pc2``'s subtree, an election of ``branch`` requested at sho
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,14 +17,14 @@ from uuid import UUID
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import cli
+from cli.main import cli
 from domain.commands import Entry, RequestElection, TakeElectionStep, TransferCase
 from domain.context import Role
 from domain.election_steps import Decision, ElectionRequest
+from projections.access_log import accesses
 from projections.reconcile import columns_of, reconcile
 from projections.registry import ALL_MODELS
 from projections.service import ReadModels
-from services.audit import accesses
 from services.replay import Report, render_html, replay
 from tests.conftest import FixedClock
 from tests.http import client_for
@@ -282,11 +281,10 @@ def test_the_html_escapes_what_people_typed(jurisdiction: Jurisdiction) -> None:
 
 
 @pytest.fixture
-def read_models(jurisdiction: Jurisdiction) -> Iterator[ReadModels]:
-    models = ReadModels(jurisdiction.world.memberflow, ALL_MODELS)
+def read_models(jurisdiction: Jurisdiction) -> ReadModels:
+    models = jurisdiction.world.memberflow.read_models
     models.catch_up()
-    yield models
-    models.close()
+    return models
 
 
 def test_reconcile_passes_on_a_clean_store(

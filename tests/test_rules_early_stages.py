@@ -12,8 +12,8 @@ import pytest
 from domain.admission import CaseStatus
 from domain.errors import RulesBroken
 from domain.findings import case_findings
-from services.bootstrap import build
-from services.settings import Settings
+from memberflow.bootstrap import build
+from memberflow.settings import Settings
 from tests.conftest import FixedClock
 from tests.world import ALL_OPINIONS, APPLIED_ON, World
 

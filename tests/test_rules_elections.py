@@ -45,9 +45,9 @@ from domain.errors import RulesBroken
 from domain.members import MemberStatus
 from domain.organizations import Organization, OrgKind, Term
 from domain.step_details import StepDetails
-from services.bootstrap import build
+from memberflow.bootstrap import build
+from memberflow.settings import Settings
 from services.bus import Outcome
-from services.settings import Settings
 from tests.conftest import FixedClock
 from tests.world import World
 

@@ -21,12 +21,12 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from psycopg import sql
 from typer.testing import CliRunner
 
-from api.cli import cli
-from services import chain
-from services.audit import accesses
-from services.bootstrap import Memberflow, build
-from services.settings import Settings
-from services.store import postgres_schema
+from adapters import chain
+from adapters.store import postgres_schema
+from cli.main import cli
+from memberflow.bootstrap import Memberflow, build
+from memberflow.settings import Settings
+from projections.access_log import accesses
 from tests.world import World
 
 

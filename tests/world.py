@@ -26,7 +26,7 @@ from domain.context import Actor, DocumentKind, DocumentRef, Role
 from domain.members import MemberStatus
 from domain.organizations import OrgKind
 from domain.steps import BY_SLUG
-from services.bootstrap import Memberflow
+from memberflow.bootstrap import Memberflow
 from services.bus import Outcome
 
 if TYPE_CHECKING:

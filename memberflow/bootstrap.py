@@ -1,14 +1,20 @@
-"""The composition root: settings → store → applications → command bus."""
+"""The composition root: settings → store → applications → command bus → read models.
+
+``build`` is the one place where memberflow is put together. The HTTP service, the command line,
+the benchmarks and the tests all get their applications and read models from it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from adapters.store import persistence_env, prepare
+from memberflow.settings import Settings
+from projections.registry import ALL_MODELS
+from projections.service import ReadModels
 from services.applications import Approvals, AuditLog, Membership, Organizations
 from services.bus import CommandBus
 from services.clock import Clock, SystemClock
-from services.settings import Settings
-from services.store import persistence_env, prepare
 
 
 @dataclass
@@ -21,9 +27,11 @@ class Memberflow:
     approvals: Approvals
     audit: AuditLog  # who read history
     bus: CommandBus
+    read_models: ReadModels
     clock: Clock = field(default_factory=SystemClock)
 
     def close(self) -> None:
+        self.read_models.close()
         self.organizations.close()
         self.membership.close()
         self.approvals.close()
@@ -49,4 +57,8 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Membe
         clock=clock,
         audit=audit,
     )
-    return Memberflow(settings, organizations, membership, approvals, audit, bus, clock)
+    applications = {app.name: app for app in (organizations, membership, approvals)}
+    read_models = ReadModels(settings, applications, ALL_MODELS)
+    return Memberflow(
+        settings, organizations, membership, approvals, audit, bus, read_models, clock
+    )

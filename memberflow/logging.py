@@ -7,7 +7,7 @@ import sys
 
 import structlog
 
-from services.settings import Settings
+from memberflow.settings import Settings
 
 
 def configure(settings: Settings) -> None:

@@ -17,8 +17,8 @@ from eventsourcing.postgres import PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
 from psycopg import sql
 
-from services.chain import CHAIN_KEY_ENV, ChainedPostgresRecorder, ChainedSQLiteRecorder
-from services.settings import Settings
+from adapters.chain import CHAIN_KEY_ENV, ChainedPostgresRecorder, ChainedSQLiteRecorder
+from memberflow.settings import Settings
 
 
 def _chain_key(factory: InfrastructureFactory[Any]) -> bytes:
@@ -29,7 +29,7 @@ def _chain_key(factory: InfrastructureFactory[Any]) -> bytes:
 
 
 class SQLiteStoreFactory(SQLiteFactory):
-    """eventsourcing's SQLite factory, with one events table (and its hash chain, services/chain.py)
+    """eventsourcing's SQLite factory, with one events table (and its hash chain, adapters/chain.py)
     per application."""
 
     def application_recorder(self) -> ApplicationRecorder:
@@ -38,7 +38,7 @@ class SQLiteStoreFactory(SQLiteFactory):
 
 class PostgresStoreFactory(PostgresFactory):
     """eventsourcing's PostgreSQL factory (tables ``<app>_events`` in the schema), whose events
-    are linked into the hash chain ``<app>_chain`` in the same transaction (services/chain.py)."""
+    are linked into the hash chain ``<app>_chain`` in the same transaction (adapters/chain.py)."""
 
     def application_recorder(self) -> ApplicationRecorder:
         return _chained_recorder(self, ChainedPostgresRecorder)

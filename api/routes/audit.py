@@ -20,9 +20,10 @@ from domain.audit import AccessAction, AccessScope
 from domain.context import Actor
 from domain.findings import Finding
 from domain.timeline import TimelineEntry, case_timeline, election_timeline
+from memberflow.bootstrap import Memberflow
+from projections.access_log import AccessQuery, access_log
+from services.access import record_access
 from services.applications import AuditLog
-from services.audit import AccessQuery, access_log, record_access
-from services.bootstrap import Memberflow
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -83,7 +84,7 @@ def _viewed(
     memberflow: Memberflow, actor: Actor, request_id: str, kind: str, subject_id: UUID
 ) -> None:
     scope = AccessScope(kind=kind, id=str(subject_id))
-    record_access(memberflow, actor, AccessAction.TIMELINE, scope, request_id)
+    record_access(memberflow.bus, actor, AccessAction.TIMELINE, scope, request_id)
 
 
 @router.get("/cases/{case_id}/timeline", response_model=Timeline)

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import Auditor, MemberflowDep, RequestId
 from api.errors import problem
 from domain.audit import AccessAction, AccessScope
-from services.audit import record_access
+from services.access import record_access
 from services.replay import Report, render_html, replay
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -43,7 +43,7 @@ def replay_jurisdiction(
     if from_ and to and from_ > to:
         return problem(422, "Invalid period", "from is after to", field="from")
     scope = AccessScope(kind="organization", id=str(org), period_from=from_, period_to=to)
-    record_access(memberflow, actor, AccessAction.REPLAY, scope, request_id)
+    record_access(memberflow.bus, actor, AccessAction.REPLAY, scope, request_id)
     report = replay(memberflow, org, from_, to)
     if format == "html":
         return HTMLResponse(render_html(report))

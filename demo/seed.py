@@ -62,7 +62,7 @@ from domain.organizations import OrgKind, term_years
 from domain.policy import Policy
 from domain.step_details import OpinionGroup, StepDetails
 from domain.steps import ARCHIVE_DOCUMENTS, BY_SLUG
-from services.bootstrap import Memberflow
+from memberflow.bootstrap import Memberflow
 from services.clock import Clock, today
 
 SEED = 20261121

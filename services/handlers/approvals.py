@@ -7,12 +7,10 @@ it waits for.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from domain.admission import AdmissionCase
-from domain.admission_rules import check_date
 from domain.approvals import (
     ApprovalItem,
     Item,
@@ -26,9 +24,9 @@ from domain.approvals import (
 from domain.commands import AcknowledgeItem, AssignItem, ClaimItem, CommentItem, Entry
 from domain.context import Context
 from domain.elections import Election
-from domain.errors import Conflict, NotFound, RulesBroken
+from domain.errors import Conflict, NotFound
 from services.applications import Approvals
-from services.handlers import Changes, Unit
+from services.handlers.unit import Changes, Handler, Unit, dated_context
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +46,7 @@ def _open_item(item_key: str, entry: Entry, unit: Unit) -> _Open:
     key = ItemKey.parse(item_key)
     subject = _subject(key, unit)
     item = find_item(subject, key)
-    context = unit.context(entry)
-    if violations := check_date(context, unit.today):
-        raise RulesBroken(violations)
+    context = dated_context(entry, unit)
     organization_id, _ = addressed(item, subject, unit.organizations.approving_committee)
     check_handler(organization_id, context)
     check_open(item)
@@ -97,9 +93,9 @@ def acknowledge_item(command: AcknowledgeItem, unit: Unit) -> Changes:
     return opened.changes()
 
 
-APPROVAL_HANDLERS: dict[type[Any], Callable[[Any, Unit], Changes]] = {
-    ClaimItem: claim_item,
-    AssignItem: assign_item,
-    CommentItem: comment_item,
-    AcknowledgeItem: acknowledge_item,
-}
+HANDLERS: tuple[Handler[Any], ...] = (
+    Handler(ClaimItem, claim_item),
+    Handler(AssignItem, assign_item),
+    Handler(CommentItem, comment_item),
+    Handler(AcknowledgeItem, acknowledge_item),
+)

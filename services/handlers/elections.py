@@ -1,12 +1,11 @@
-"""Handlers of the election commands and of organizations' terms (DOMAIN.md §4)."""
+"""Handlers of term-change elections (DOMAIN.md §4): the request and every step after it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from domain.commands import ExtendTerm, RequestElection, TakeElectionStep
+from domain.commands import RequestElection, TakeElectionStep
 from domain.context import Context
 from domain.election_steps import ELECTION_STEP_BY_SLUG, Ballot, Nomination, Officers
 from domain.elections import Election, ElectionFacts, ElectionStatus
@@ -14,7 +13,7 @@ from domain.errors import Conflict
 from domain.members import Member
 from domain.organizations import Organization
 from domain.step_details import StepDetails
-from services.handlers import Changes, Unit, dated_context
+from services.handlers.unit import Changes, Handler, Unit
 
 
 def request_election(command: RequestElection, unit: Unit) -> Changes:
@@ -81,16 +80,7 @@ def _belongs(member: Member, organization_id: UUID, unit: Unit) -> bool:
     return any(o.id == organization_id for o in unit.organizations.lineage(member.branch_id))
 
 
-def extend_term(command: ExtendTerm, unit: Unit) -> Changes:
-    organization = unit.organizations.organization(command.organization_id)
-    organization.extend_term(
-        months=command.months, reason=command.reason, context=dated_context(command.entry, unit)
-    )
-    return Changes(unit.organizations, organization.id, (organization,))
-
-
-ELECTION_HANDLERS: dict[type[Any], Callable[[Any, Unit], Changes]] = {
-    RequestElection: request_election,
-    TakeElectionStep: take_election_step,
-    ExtendTerm: extend_term,
-}
+HANDLERS: tuple[Handler[Any], ...] = (
+    Handler(RequestElection, request_election),
+    Handler(TakeElectionStep, take_election_step),
+)

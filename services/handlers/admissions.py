@@ -1,26 +1,15 @@
-"""One handler per command: read what it needs, let the domain decide, return what to save.
-
-Handlers never save; the command bus saves what they return, in one atomic write.
-"""
+"""Handlers of admission cases (DOMAIN.md §2): the application, the 25 steps, exceptions (§0),
+withdrawal, termination and transfer (A-T), and the registry records that follow a case (O-3)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
-
 from domain.admission import AdmissionCase, CaseStatus, Facts, admit_member
-from domain.admission_rules import check_date
 from domain.commands import (
-    Entry,
     GrantException,
-    RegisterMember,
-    RegisterOrganization,
-    SetDevelopmentPlan,
     SubmitApplication,
     TakeStep,
     TerminateCase,
@@ -28,94 +17,13 @@ from domain.commands import (
     WithdrawCase,
 )
 from domain.context import Context
-from domain.errors import Conflict, RulesBroken, refuse
+from domain.errors import Conflict, refuse
 from domain.members import Member, MemberStatus
 from domain.organizations import Organization, OrgKind
 from domain.persons import Person
-from domain.policy import Policy
 from domain.step_details import ContactsAssignment, IntroducersAssignment, StepDetails
 from domain.steps import BY_SLUG, Step
-from services.applications import (
-    Approvals,
-    AuditLog,
-    MemberflowApplication,
-    Membership,
-    Organizations,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Unit:
-    """What a handler works with."""
-
-    organizations: Organizations
-    membership: Membership
-    policy: Policy
-    today: date
-    context: Callable[[Entry], Context]
-    approvals: Approvals  # the approval inbox's actions (DOMAIN.md §5)
-    audit: AuditLog  # who read history
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """Aggregates a handler changed, all in one application, to be saved together."""
-
-    application: MemberflowApplication
-    subject_id: UUID
-    aggregates: tuple[Aggregate, ...]
-
-
-def register_organization(command: RegisterOrganization, unit: Unit) -> Changes:
-    parent = unit.organizations.organization(command.parent_id) if command.parent_id else None
-    organization = Organization.register(
-        name=command.name,
-        kind=command.kind,
-        parent=parent,
-        may_approve_admissions=command.may_approve_admissions,
-        unit=command.unit,
-        context=dated_context(command.entry, unit),
-        policy=unit.policy,
-        term_started_on=command.term_started_on,
-        years=command.term_years,
-    )
-    return Changes(unit.organizations, organization.id, (organization,))
-
-
-def set_development_plan(command: SetDevelopmentPlan, unit: Unit) -> Changes:
-    organization = unit.organizations.organization(command.organization_id)
-    organization.set_development_plan(
-        year=command.year, admissions=command.admissions, context=dated_context(command.entry, unit)
-    )
-    return Changes(unit.organizations, organization.id, (organization,))
-
-
-def register_member(command: RegisterMember, unit: Unit) -> Changes:
-    branch = unit.organizations.organization(command.branch_id)
-    if branch.kind not in (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH):
-        raise refuse(
-            "O-3", "党员编入党支部或党总支。", "A member belongs to a branch or general branch."
-        )
-    context = dated_context(command.entry, unit)
-    for day in (command.joined_on, command.full_since):
-        if day is not None and day > unit.today:
-            raise refuse("MF-FUTURE-DATE", f"{day}。", f"{day}.")
-    member_id = Member.create_id(command.name, command.birth_date)
-    if unit.membership.find(Member, member_id) is not None:
-        raise Conflict(f"{command.name} ({command.birth_date}) is already in the registry")
-    full = command.status is MemberStatus.FULL
-    member = Member(
-        name=command.name,
-        birth_date=command.birth_date,
-        branch_id=branch.id,
-        joined_on=command.joined_on,
-        full_since=(command.full_since or command.joined_on) if full else None,
-        rights_suspended=command.rights_suspended,
-        under_party_probation=command.under_party_probation,
-        admission_case_id=None,
-        context=context,
-    )
-    return Changes(unit.membership, member.id, (member,))
+from services.handlers.unit import Changes, Handler, Unit
 
 
 def submit_application(command: SubmitApplication, unit: Unit) -> Changes:
@@ -254,22 +162,11 @@ def transfer_case(command: TransferCase, unit: Unit) -> Changes:
     return Changes(unit.membership, case.id, (case,))
 
 
-def dated_context(entry: Entry, unit: Unit) -> Context:
-    """The context of a command whose aggregate has no date rules of its own."""
-    context = unit.context(entry)
-    if violations := check_date(context, unit.today):
-        raise RulesBroken(violations)
-    return context
-
-
-HANDLERS: dict[type[Any], Callable[[Any, Unit], Changes]] = {
-    RegisterOrganization: register_organization,
-    SetDevelopmentPlan: set_development_plan,
-    RegisterMember: register_member,
-    SubmitApplication: submit_application,
-    TakeStep: take_step,
-    GrantException: grant_exception,
-    WithdrawCase: withdraw_case,
-    TerminateCase: terminate_case,
-    TransferCase: transfer_case,
-}
+HANDLERS: tuple[Handler[Any], ...] = (
+    Handler(SubmitApplication, submit_application),
+    Handler(TakeStep, take_step),
+    Handler(GrantException, grant_exception),
+    Handler(WithdrawCase, withdraw_case),
+    Handler(TerminateCase, terminate_case),
+    Handler(TransferCase, transfer_case),
+)

@@ -15,7 +15,7 @@ from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
 from domain.audit import AccessAction, AccessScope
 from projections.findings import SORTS, FindingsModel, FindingsQuery, query_findings
 from projections.organizations import OrganizationsModel
-from services.audit import record_access
+from services.access import record_access
 
 router = APIRouter(prefix="/findings", tags=["findings"])
 
@@ -82,5 +82,5 @@ def list_findings(
             period_to=to,
             detail=f"kind={kind}" if kind else None,
         )
-        record_access(memberflow, actor, AccessAction.AS_OF, scope, request_id)
+        record_access(memberflow.bus, actor, AccessAction.AS_OF, scope, request_id)
     return page_of(data, count, paging, positions)

@@ -15,13 +15,12 @@ from rich.table import Table
 from domain.audit import AccessAction, AccessScope
 from domain.dates import business_date
 from domain.errors import NotFound
+from memberflow import bootstrap, logging
+from memberflow.settings import Settings
 from projections.reconcile import reconcile
 from projections.registry import ALL_MODELS
-from projections.service import ReadModels
-from services import bootstrap, logging
-from services.audit import record_cli_access
+from services.access import record_cli_access
 from services.replay import replay, write_files
-from services.settings import Settings
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -54,7 +53,7 @@ def replay_command(
     memberflow = bootstrap.build(settings)
     try:
         scope = AccessScope(kind="organization", id=str(org), period_from=start, period_to=end)
-        record_cli_access(memberflow, AccessAction.REPLAY, scope)
+        record_cli_access(memberflow.bus, AccessAction.REPLAY, scope)
         with Progress() as progress:
             tasks: dict[str, TaskID] = {
                 "scan": progress.add_task("reading the logs", total=None),
@@ -90,11 +89,12 @@ def reconcile_command(
         raise typer.BadParameter(f"unknown read model {name!r}; one of: {', '.join(names)}")
     settings = Settings()
     logging.configure(settings.model_copy(update={"log_level": "WARNING"}))
-    read_models = ReadModels(bootstrap.build(settings), ALL_MODELS)
+    memberflow = bootstrap.build(settings)
+    read_models = memberflow.read_models
     console = Console(width=200)
     try:
         scope = AccessScope(kind="read_models", id=name)
-        record_cli_access(read_models.memberflow, AccessAction.RECONCILE, scope)
+        record_cli_access(memberflow.bus, AccessAction.RECONCILE, scope)
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("re-deriving", total=None)
 
@@ -105,8 +105,7 @@ def reconcile_command(
 
             result = reconcile(read_models, [name] if name else None, progress=advance)
     finally:
-        read_models.close()
-        read_models.memberflow.close()
+        memberflow.close()
     for model in result.models:
         where = ", ".join(f"{log} {position}" for log, position in model.positions.items())
         state = "same" if model.ok else "DIFFERENT"

@@ -9,19 +9,19 @@ from typing import Annotated
 import typer
 from rich.progress import Progress, TaskID
 
+from memberflow import bootstrap, logging
+from memberflow.settings import Settings
 from projections import rebuild as rebuilding
 from projections import service
 from projections.registry import ALL_MODELS
-from services import bootstrap, logging
-from services.settings import Settings
 
 projections_cli = typer.Typer(help="the read models: follow the event logs, or rebuild them")
 
 
-def _read_models() -> service.ReadModels:
+def _memberflow() -> bootstrap.Memberflow:
     settings = Settings()
     logging.configure(settings)
-    return service.ReadModels(bootstrap.build(settings), ALL_MODELS)
+    return bootstrap.build(settings)
 
 
 @projections_cli.command()
@@ -32,15 +32,14 @@ def run(
 
     On PostgreSQL any number may run: a database lock elects the one that follows the logs.
     """
-    read_models = _read_models()
+    memberflow = _memberflow()
     stop = threading.Event()
     for sign in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sign, lambda *_: stop.set())
     try:
-        service.run(read_models, stop, poll_seconds=poll)
+        service.run(memberflow.read_models, stop, poll_seconds=poll)
     finally:
-        read_models.close()
-        read_models.memberflow.close()
+        memberflow.close()
 
 
 @projections_cli.command("rebuild")
@@ -51,7 +50,7 @@ def rebuild_command(
     names = [model.name for model in ALL_MODELS]
     if name is not None and name not in names:
         raise typer.BadParameter(f"unknown read model {name!r}; one of: {', '.join(names)}")
-    read_models = _read_models()
+    memberflow = _memberflow()
     try:
         with Progress() as progress:
             for each in [name] if name else names:
@@ -60,8 +59,7 @@ def rebuild_command(
                 def advance(done: int, total: int, task: TaskID = task) -> None:
                     progress.update(task, completed=done, total=total)
 
-                done = rebuilding.rebuild(read_models, each, progress=advance)
+                done = rebuilding.rebuild(memberflow.read_models, each, progress=advance)
                 progress.update(task, description=f"rebuilt {each}: {done} events")
     finally:
-        read_models.close()
-        read_models.memberflow.close()
+        memberflow.close()

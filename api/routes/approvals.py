@@ -16,9 +16,9 @@ from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
 from api.schemas import Written
 from domain.commands import AcknowledgeItem, AssignItem, ClaimItem, Command, CommentItem, Entry
 from domain.context import Actor, DocumentRef
+from memberflow.bootstrap import Memberflow
 from projections.inbox import InboxModel, inbox
 from projections.organizations import OrganizationsModel
-from services.bootstrap import Memberflow
 from services.clock import today
 
 router = APIRouter(prefix="/approvals", tags=["approvals"])

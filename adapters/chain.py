@@ -48,7 +48,7 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL, Identifier
 
-from services.settings import Settings
+from memberflow.settings import Settings
 
 #: The key of the eventsourcing environment (a string) that carries the chain key to the recorders.
 CHAIN_KEY_ENV = "MEMBERFLOW_CHAIN_KEY"

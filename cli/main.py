@@ -9,11 +9,13 @@ import typer
 import uvicorn
 
 from api.app import create_app
-from api.audit_cli import audit_cli
-from api.projections_cli import projections_cli
+from cli.audit import audit_cli
+from cli.projections import projections_cli
+from demo import seed as demo
 from domain.context import Role
-from services import bootstrap, demo, logging, tokens
-from services.settings import Settings
+from memberflow import bootstrap, logging
+from memberflow.settings import Settings
+from services import tokens
 
 cli = typer.Typer(help="memberflow: 发展党员与换届选举工作流", no_args_is_help=True)
 cli.add_typer(projections_cli, name="projections")

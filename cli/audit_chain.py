@@ -1,5 +1,5 @@
 """``memberflow audit verify`` and ``memberflow audit checkpoint``: the hash chain of the event logs
-(services/chain.py, docs/tamper-evidence.md)."""
+(adapters/chain.py, docs/tamper-evidence.md)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from eventsourcing.application import Application
 from rich.console import Console
 from rich.table import Table
 
+from adapters import chain
 from domain.audit import AccessAction, AccessScope
-from services import bootstrap, chain, logging
-from services.audit import record_cli_access
-from services.bootstrap import Memberflow
-from services.settings import Settings
+from memberflow import bootstrap, logging
+from memberflow.bootstrap import Memberflow
+from memberflow.settings import Settings
+from services.access import record_cli_access
 
 
 def _recorders(memberflow: Memberflow) -> list[chain.ChainedRecorder]:
@@ -71,7 +72,7 @@ def verify_command(
             scope = AccessScope(
                 kind="store", detail=f"checkpoint {checkpoint}" if checkpoint else None
             )
-            record_cli_access(memberflow, AccessAction.VERIFY, scope)
+            record_cli_access(memberflow.bus, AccessAction.VERIFY, scope)
         finally:
             memberflow.close()
     except chain.CheckpointRefused as error:
@@ -95,7 +96,7 @@ def checkpoint_command(
     memberflow = bootstrap.build(settings)
     try:
         report = chain.verify(_recorders(memberflow))
-        record_cli_access(memberflow, AccessAction.CHECKPOINT, AccessScope(kind="store"))
+        record_cli_access(memberflow.bus, AccessAction.CHECKPOINT, AccessScope(kind="store"))
     finally:
         memberflow.close()
     if not report.ok:

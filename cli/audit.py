@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from api.audit_chain_cli import checkpoint_command, verify_command
-from api.audit_replay_cli import reconcile_command, replay_command
+from cli.audit_chain import checkpoint_command, verify_command
+from cli.audit_replay import reconcile_command, replay_command
 
 audit_cli = typer.Typer(help="audit: verify the hash chain, sign checkpoints, replay, reconcile")
 

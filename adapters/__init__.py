@@ -1,0 +1,1 @@
+"""Adapters to the outside world: the event store and its hash chain."""

@@ -1,0 +1,1 @@
+"""The ``memberflow`` command line."""

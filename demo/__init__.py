@@ -1,0 +1,1 @@
+"""Demo data: a small realistic setting built through the command path."""

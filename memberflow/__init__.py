@@ -1,0 +1,1 @@
+"""The composition root: settings, logging, and the one place that builds memberflow."""
