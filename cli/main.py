@@ -8,10 +8,10 @@ from uuid import UUID
 import typer
 import uvicorn
 
+import demo
 from api.app import create_app
 from cli.audit import audit_cli
 from cli.projections import projections_cli
-from demo import seed as demo
 from domain.context import Role
 from memberflow import bootstrap, logging
 from memberflow.settings import Settings

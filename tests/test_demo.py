@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from demo import seed as demo
+import demo
 from domain.admission import AdmissionCase, CaseStatus
 from domain.dates import business_date
 from domain.elections import Election, ElectionStatus, request_approved
