@@ -8,7 +8,7 @@ SQLite file and, on PostgreSQL, writers of one application never wait on another
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg
@@ -17,44 +17,49 @@ from eventsourcing.postgres import PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
 from psycopg import sql
 
-from adapters.chain import CHAIN_KEY_ENV, ChainedPostgresRecorder, ChainedSQLiteRecorder
+from adapters.chain.links import CHAIN_KEY_ENV
+from adapters.chain.recorders import ChainedPostgresRecorder, ChainedSQLiteRecorder
 from memberflow.settings import Settings
 
 
-def _chain_key(factory: InfrastructureFactory[Any]) -> bytes:
-    key = factory.env.get(CHAIN_KEY_ENV)
-    if not key:
-        raise ValueError(f"the store needs {CHAIN_KEY_ENV} in its environment (the chain key)")
-    return key.encode()
-
-
 class SQLiteStoreFactory(SQLiteFactory):
-    """eventsourcing's SQLite factory, with one events table (and its hash chain, adapters/chain.py)
-    per application."""
+    """eventsourcing's SQLite factory, with one events table (and its hash chain,
+    adapters/chain/) per application."""
 
     def application_recorder(self) -> ApplicationRecorder:
-        return _chained_recorder(self, ChainedSQLiteRecorder)
+        return _created(self, ChainedSQLiteRecorder(self.datastore, **_chain(self)))
 
 
 class PostgresStoreFactory(PostgresFactory):
     """eventsourcing's PostgreSQL factory (tables ``<app>_events`` in the schema), whose events
-    are linked into the hash chain ``<app>_chain`` in the same transaction (adapters/chain.py)."""
+    are linked into the hash chain ``<app>_chain`` in the same transaction (adapters/chain/)."""
 
     def application_recorder(self) -> ApplicationRecorder:
-        return _chained_recorder(self, ChainedPostgresRecorder)
+        return _created(self, ChainedPostgresRecorder(self.datastore, **_chain(self)))
 
 
-def _chained_recorder(
+class _Chain(TypedDict):
+    """What a chained recorder is told of its application."""
+
+    events_table_name: str
+    app_name: str
+    chain_key: bytes
+
+
+def _chain(factory: InfrastructureFactory[Any]) -> _Chain:
+    """The application's events table ``<app>_events`` and the key of the chain beside it."""
+    key = factory.env.get(CHAIN_KEY_ENV)
+    if not key:
+        raise ValueError(f"the store needs {CHAIN_KEY_ENV} in its environment (the chain key)")
+    name = factory.env.name
+    return _Chain(events_table_name=f"{name.lower()}_events", app_name=name, chain_key=key.encode())
+
+
+def _created(
     factory: SQLiteStoreFactory | PostgresStoreFactory,
-    recorder_class: type[ChainedSQLiteRecorder] | type[ChainedPostgresRecorder],
+    recorder: ChainedSQLiteRecorder | ChainedPostgresRecorder,
 ) -> ApplicationRecorder:
-    """The application's recorder: its events table ``<app>_events`` and the chain beside it."""
-    recorder = recorder_class(
-        factory.datastore,  # type: ignore[arg-type]
-        events_table_name=f"{factory.env.name.lower()}_events",
-        app_name=factory.env.name,
-        chain_key=_chain_key(factory),
-    )
+    """The recorder, its tables created unless the environment says not to (CREATE_TABLE)."""
     if factory.env_create_table():
         recorder.create_table()
     return recorder
@@ -62,9 +67,12 @@ def _chained_recorder(
 
 def persistence_env(settings: Settings) -> dict[str, str]:
     url = settings.resolved_database_url
-    if settings.store_kind == "sqlite":
-        return _sqlite_env(url, settings)
-    return _postgres_env(url, settings)
+    env = (
+        _sqlite_env(url, settings)
+        if settings.store_kind == "sqlite"
+        else _postgres_env(url, settings)
+    )
+    return {**env, CHAIN_KEY_ENV: settings.chain_key.get_secret_value()}
 
 
 def _sqlite_env(url: str, settings: Settings) -> dict[str, str]:
@@ -74,7 +82,6 @@ def _sqlite_env(url: str, settings: Settings) -> dict[str, str]:
         "PERSISTENCE_MODULE": f"{__name__}:SQLiteStoreFactory",
         "SQLITE_DBNAME": str(path),
         "SQLITE_LOCK_TIMEOUT": str(settings.db_lock_timeout_seconds),
-        CHAIN_KEY_ENV: settings.chain_key.get_secret_value(),
     }
 
 
@@ -94,7 +101,6 @@ def _postgres_env(url: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": str(settings.db_pool_max_overflow),
         "POSTGRES_LOCK_TIMEOUT": str(settings.db_lock_timeout_seconds),
         "POSTGRES_CONNECT_TIMEOUT": "5",
-        CHAIN_KEY_ENV: settings.chain_key.get_secret_value(),
     }
 
 

@@ -12,7 +12,15 @@ from eventsourcing.application import Application
 from rich.console import Console
 from rich.table import Table
 
-from adapters import chain
+from adapters.chain.checkpoints import (
+    Checkpoint,
+    CheckpointRefused,
+    check_signature,
+    make_checkpoint,
+    signing_key,
+)
+from adapters.chain.recorders import ChainedRecorder, chained
+from adapters.chain.verification import Report, verify
 from domain.audit import AccessAction, AccessScope
 from memberflow import bootstrap, logging
 from memberflow.bootstrap import Memberflow
@@ -20,13 +28,13 @@ from memberflow.settings import Settings
 from services.access import record_cli_access
 
 
-def _recorders(memberflow: Memberflow) -> list[chain.ChainedRecorder]:
+def _recorders(memberflow: Memberflow) -> list[ChainedRecorder]:
     """Every event log of the service (each application that ``bootstrap.build`` made)."""
     apps = [value for value in vars(memberflow).values() if isinstance(value, Application)]
-    return list(chain.chained(app.recorder for app in apps))
+    return list(chained(app.recorder for app in apps))
 
 
-def _show(report: chain.Report, console: Console) -> None:
+def _show(report: Report, console: Console) -> None:
     table = Table(title="hash chain" + (" and checkpoint" if report.checkpoint else ""))
     for column in ("application", "events", "verified up to", "result"):
         table.add_column(column)
@@ -61,21 +69,21 @@ def verify_command(
     """Verify the hash chain of every event log; exit 1 at the first break."""
     settings = _quiet_settings()
     console = Console()
-    signed: chain.Checkpoint | None = None
+    signed: Checkpoint | None = None
     try:
         if checkpoint is not None:
-            signed = chain.Checkpoint.from_json(checkpoint.read_text(encoding="utf-8"))
-            chain.check_signature(signed, chain.signing_key(settings).public_key())
+            signed = Checkpoint.from_json(checkpoint.read_text(encoding="utf-8"))
+            check_signature(signed, signing_key(settings).public_key())
         memberflow = bootstrap.build(settings)
         try:
-            report = chain.verify(_recorders(memberflow), signed)
+            report = verify(_recorders(memberflow), signed)
             scope = AccessScope(
                 kind="store", detail=f"checkpoint {checkpoint}" if checkpoint else None
             )
             record_cli_access(memberflow.bus, AccessAction.VERIFY, scope)
         finally:
             memberflow.close()
-    except chain.CheckpointRefused as error:
+    except CheckpointRefused as error:
         console.print(f"[red]checkpoint refused[/red]: {error}")
         raise typer.Exit(1) from None
     if as_json:
@@ -95,7 +103,7 @@ def checkpoint_command(
     settings = _quiet_settings()
     memberflow = bootstrap.build(settings)
     try:
-        report = chain.verify(_recorders(memberflow))
+        report = verify(_recorders(memberflow))
         record_cli_access(memberflow.bus, AccessAction.CHECKPOINT, AccessScope(kind="store"))
     finally:
         memberflow.close()
@@ -105,7 +113,7 @@ def checkpoint_command(
             "refused: the chain is broken; a checkpoint would sign tampered history", err=True
         )
         raise typer.Exit(1)
-    signed = chain.make_checkpoint(report, chain.signing_key(settings))
+    signed = make_checkpoint(report, signing_key(settings))
     if out is None:
         typer.echo(signed.to_json(), nl=False)
     else:

@@ -21,7 +21,16 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from psycopg import sql
 from typer.testing import CliRunner
 
-from adapters import chain
+from adapters.chain.checkpoints import (
+    Checkpoint,
+    CheckpointRefused,
+    check_signature,
+    make_checkpoint,
+    signing_key,
+)
+from adapters.chain.links import event_digest, genesis, next_link
+from adapters.chain.recorders import ChainedRecorder, chained
+from adapters.chain.verification import Break, verify
 from adapters.store import postgres_schema
 from cli.main import cli
 from memberflow.bootstrap import Memberflow, build
@@ -33,7 +42,7 @@ from tests.world import World
 class RawStore:
     """Direct SQL on one application's tables, as an operator would type it."""
 
-    def __init__(self, settings: Settings, recorder: chain.ChainedRecorder) -> None:
+    def __init__(self, settings: Settings, recorder: ChainedRecorder) -> None:
         self.settings = settings
         self.events = recorder.events_table_name
         self.chain = recorder.chain_table_name
@@ -116,10 +125,10 @@ class RawStore:
         )
         with self.connect() as connection:
             self._run(connection, f"DELETE FROM {self.chain}", ())
-            link = chain.genesis(key, app)
+            link = genesis(key, app)
             for n, originator_id, version, topic, state in rows:
-                digest = chain.event_digest(originator_id, version, topic, bytes(state))
-                link = chain.next_link(key, link, n, digest)
+                digest = event_digest(originator_id, version, topic, bytes(state))
+                link = next_link(key, link, n, digest)
                 self._run(
                     connection, f"INSERT INTO {self.chain} VALUES (%s, %s, %s)", (n, digest, link)
                 )
@@ -128,18 +137,18 @@ class RawStore:
         return [int(n) for (n,) in self.run("SELECT {nid} FROM {events} ORDER BY {nid}")]
 
 
-def recorders(memberflow: Memberflow) -> list[chain.ChainedRecorder]:
+def recorders(memberflow: Memberflow) -> list[ChainedRecorder]:
     apps = (memberflow.organizations, memberflow.membership, memberflow.approvals)
-    return list(chain.chained(app.recorder for app in apps))
+    return list(chained(app.recorder for app in apps))
 
 
-def membership(memberflow: Memberflow) -> chain.ChainedRecorder:
-    [recorder] = chain.chained([memberflow.membership.recorder])
+def membership(memberflow: Memberflow) -> ChainedRecorder:
+    [recorder] = chained([memberflow.membership.recorder])
     return recorder
 
 
-def first_break(memberflow: Memberflow, checkpoint: chain.Checkpoint | None = None) -> chain.Break:
-    report = chain.verify(recorders(memberflow), checkpoint)
+def first_break(memberflow: Memberflow, checkpoint: Checkpoint | None = None) -> Break:
+    report = verify(recorders(memberflow), checkpoint)
     assert not report.ok
     broken = [a for a in report.apps if not a.ok]
     assert [a.app for a in broken] == ["membership"]
@@ -160,7 +169,7 @@ def middle(raw: RawStore) -> int:
 
 
 def test_a_clean_store_verifies(memberflow: Memberflow, raw: RawStore) -> None:
-    report = chain.verify(recorders(memberflow))
+    report = verify(recorders(memberflow))
     assert report.ok
     assert {a.app: a.head for a in report.apps}["membership"] == raw.positions()[-1]
 
@@ -227,9 +236,9 @@ def test_two_swapped_events_are_found_at_the_lower_position(
 def test_an_earlier_checkpoint_proves_a_change_even_when_the_chain_was_recomputed_with_the_key(
     memberflow: Memberflow, raw: RawStore, settings: Settings, world: World
 ) -> None:
-    signed = chain.make_checkpoint(chain.verify(recorders(memberflow)), chain.signing_key(settings))
-    checkpoint = chain.Checkpoint.from_json(signed.to_json())
-    chain.check_signature(checkpoint, chain.signing_key(settings).public_key())
+    signed = make_checkpoint(verify(recorders(memberflow)), signing_key(settings))
+    checkpoint = Checkpoint.from_json(signed.to_json())
+    check_signature(checkpoint, signing_key(settings).public_key())
     head = checkpoint.positions["membership"].notification_id
     world.case_before(3)  # history goes on after the checkpoint
 
@@ -238,8 +247,8 @@ def test_an_earlier_checkpoint_proves_a_change_even_when_the_chain_was_recompute
     raw.set_state(n, raw.row(n)[3].replace(b'"id":"secretary"', b'"id":"official"'))
     raw.rewrite_chain(settings.chain_key.get_secret_value().encode(), "membership")
 
-    assert chain.verify(recorders(memberflow)).ok  # the key holder's chain is consistent
-    report = chain.verify(recorders(memberflow), checkpoint)
+    assert verify(recorders(memberflow)).ok  # the key holder's chain is consistent
+    report = verify(recorders(memberflow), checkpoint)
     found = first_break(memberflow, checkpoint)
     assert (found.position, found.kind, found.against) == (head, "changed", "checkpoint")
     assert [a.app for a in report.apps if a.ok] == ["organizations", "approvals"]
@@ -248,45 +257,43 @@ def test_an_earlier_checkpoint_proves_a_change_even_when_the_chain_was_recompute
 def test_a_checkpoint_proves_that_the_newest_events_were_cut_off(
     memberflow: Memberflow, raw: RawStore, settings: Settings
 ) -> None:
-    checkpoint = chain.make_checkpoint(
-        chain.verify(recorders(memberflow)), chain.signing_key(settings)
-    )
+    checkpoint = make_checkpoint(verify(recorders(memberflow)), signing_key(settings))
     head = checkpoint.positions["membership"].notification_id
     raw.delete(head)
     raw.run(f"DELETE FROM {raw.chain} WHERE notification_id = %s", head)
 
-    assert chain.verify(recorders(memberflow)).ok  # the tail alone cannot tell (docs)
+    assert verify(recorders(memberflow)).ok  # the tail alone cannot tell (docs)
     found = first_break(memberflow, checkpoint)
     assert (found.position, found.kind, found.against) == (head, "deleted", "checkpoint")
 
 
 def test_a_forged_checkpoint_is_refused(memberflow: Memberflow, settings: Settings) -> None:
-    key = chain.signing_key(settings)
-    signed = chain.make_checkpoint(chain.verify(recorders(memberflow)), key)
+    key = signing_key(settings)
+    signed = make_checkpoint(verify(recorders(memberflow)), key)
     data = json.loads(signed.to_json())
     data["positions"]["membership"]["notification_id"] -= 1
-    with pytest.raises(chain.CheckpointRefused, match="signature"):
-        chain.check_signature(chain.Checkpoint.from_json(json.dumps(data)), key.public_key())
+    with pytest.raises(CheckpointRefused, match="signature"):
+        check_signature(Checkpoint.from_json(json.dumps(data)), key.public_key())
 
-    other = chain.make_checkpoint(chain.verify(recorders(memberflow)), Ed25519PrivateKey.generate())
-    with pytest.raises(chain.CheckpointRefused, match="another public key"):
-        chain.check_signature(other, key.public_key())
-    with pytest.raises(chain.CheckpointRefused, match="not a checkpoint"):
-        chain.Checkpoint.from_json("{}")
+    other = make_checkpoint(verify(recorders(memberflow)), Ed25519PrivateKey.generate())
+    with pytest.raises(CheckpointRefused, match="another public key"):
+        check_signature(other, key.public_key())
+    with pytest.raises(CheckpointRefused, match="not a checkpoint"):
+        Checkpoint.from_json("{}")
 
 
 def test_a_checkpoint_of_another_store_is_refused(
     memberflow: Memberflow, settings: Settings
 ) -> None:
-    signed = chain.make_checkpoint(chain.verify(recorders(memberflow)), chain.signing_key(settings))
-    with pytest.raises(chain.CheckpointRefused, match="unknown logs"):
-        chain.verify(recorders(memberflow)[:1], signed)
+    signed = make_checkpoint(verify(recorders(memberflow)), signing_key(settings))
+    with pytest.raises(CheckpointRefused, match="unknown logs"):
+        verify(recorders(memberflow)[:1], signed)
 
 
 def test_a_broken_chain_is_not_signed(memberflow: Memberflow, raw: RawStore) -> None:
     raw.delete(middle(raw))
-    with pytest.raises(chain.CheckpointRefused, match="broken"):
-        chain.make_checkpoint(chain.verify(recorders(memberflow)), Ed25519PrivateKey.generate())
+    with pytest.raises(CheckpointRefused, match="broken"):
+        make_checkpoint(verify(recorders(memberflow)), Ed25519PrivateKey.generate())
 
 
 def test_the_audit_commands_exit_0_on_an_intact_store_and_1_on_a_tampered_one(

@@ -1,0 +1,184 @@
+"""eventsourcing's recorders with the hash chain: the parent's insert, then the links, in the same
+transaction; and one consistent read of events and links for verification."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
+from psycopg import Cursor
+from psycopg.rows import DictRow, tuple_row
+from psycopg.sql import SQL, Identifier
+
+from adapters.chain.links import as_bytes, chain_table_name, event_digest, genesis, link_rows
+
+#: How many events one query of a snapshot reads.
+PAGE = 2000
+
+#: A page of events: (notification id, originator id, originator version, topic, state) rows.
+EventRows = Sequence[Sequence[Any]]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one consistent read of an application's store holds: (id, digest) of every event in
+    notification order, and (id, stored digest, link) of every chain row."""
+
+    events: list[tuple[int, bytes]]
+    links: list[tuple[int, bytes, bytes]]
+
+
+def _event_digests(events_after: Callable[[int], EventRows]) -> list[tuple[int, bytes]]:
+    """(id, digest) of every event, read a page at a time by a query of the events after an id."""
+    digests: list[tuple[int, bytes]] = []
+    after = 0
+    while True:
+        rows = events_after(after)
+        digests += [(row[0], event_digest(*row[1:])) for row in rows]
+        if len(rows) < PAGE:
+            return digests
+        after = rows[-1][0]
+
+
+def _chain_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[int, bytes, bytes]]:
+    return [(row[0], as_bytes(row[1]), as_bytes(row[2])) for row in rows]
+
+
+class ChainedRecorder(Protocol):
+    app_name: str
+    chain_key: bytes
+    chain_table_name: str
+    events_table_name: str
+
+    def read_snapshot(self) -> Snapshot: ...
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    def __init__(
+        self, datastore: SQLiteDatastore, *, events_table_name: str, app_name: str, chain_key: bytes
+    ) -> None:
+        self.app_name = app_name
+        self.chain_key = chain_key
+        self.chain_table_name = chain_table_name(events_table_name)
+        self.genesis = genesis(chain_key, app_name)
+        super().__init__(datastore, events_table_name)
+        self.select_head_statement = (
+            f"SELECT link FROM {self.chain_table_name} ORDER BY notification_id DESC LIMIT 1"
+        )
+        self.insert_links_statement = f"INSERT INTO {self.chain_table_name} VALUES (?,?,?)"
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [
+            *super().construct_create_table_statements(),
+            f"CREATE TABLE IF NOT EXISTS {chain_table_name(self.events_table_name)} ("
+            "notification_id INTEGER PRIMARY KEY, event_digest BLOB NOT NULL, link BLOB NOT NULL)",
+        ]
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        ids = super()._insert_events(c, stored_events, **kwargs)
+        assert ids is not None
+        c.execute(self.select_head_statement)
+        row = c.fetchone()
+        previous = bytes(row[0]) if row else self.genesis
+        c.executemany(
+            self.insert_links_statement, link_rows(self.chain_key, previous, ids, stored_events)
+        )
+        return ids
+
+    def read_snapshot(self) -> Snapshot:
+        # One read transaction: a WAL snapshot, so events and links are seen at one moment.
+        with self.datastore.transaction(commit=False) as c:
+
+            def events_after(after: int) -> EventRows:
+                c.execute(
+                    "SELECT rowid, originator_id, originator_version, topic, state "
+                    f"FROM {self.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?",
+                    (after, PAGE),
+                )
+                rows: EventRows = c.fetchall()
+                return rows
+
+            events = _event_digests(events_after)
+            c.execute(
+                "SELECT notification_id, event_digest, link "
+                f"FROM {self.chain_table_name} ORDER BY notification_id"
+            )
+            return Snapshot(events, _chain_rows(c.fetchall()))
+
+
+class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        *,
+        events_table_name: str,
+        app_name: str,
+        chain_key: bytes,
+    ) -> None:
+        super().__init__(datastore, events_table_name=events_table_name)
+        self.app_name = app_name
+        self.chain_key = chain_key
+        self.chain_table_name = chain_table_name(events_table_name)
+        self.check_identifier_length(self.chain_table_name)
+        self.genesis = genesis(chain_key, app_name)
+        schema, table = Identifier(datastore.schema), Identifier(self.chain_table_name)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {}.{} (notification_id bigint PRIMARY KEY, "
+                "event_digest bytea NOT NULL, link bytea NOT NULL)"
+            ).format(schema, table)
+        )
+        self.select_head_statement = SQL(
+            "SELECT link FROM {}.{} ORDER BY notification_id DESC LIMIT 1"
+        ).format(schema, table)
+        self.insert_links_statement = SQL("INSERT INTO {}.{} VALUES (%s, %s, %s)").format(
+            schema, table
+        )
+        self.select_event_page_statement = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{} "
+            "WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+        ).format(schema, Identifier(events_table_name))
+        self.select_links_statement = SQL(
+            "SELECT notification_id, event_digest, link FROM {}.{} ORDER BY notification_id"
+        ).format(schema, table)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        # Runs inside the insert's transaction, after the events are in and the table lock taken
+        # (eventsourcing calls ``_insert_events`` before the insert, when no id is known yet).
+        ids = super()._fetch_ids_after_insert_events(curs, stored_events, **kwargs)
+        assert ids is not None
+        curs.execute(self.select_head_statement, prepare=True)
+        row = curs.fetchone()
+        previous = bytes(row["link"]) if row else self.genesis
+        curs.executemany(
+            self.insert_links_statement, link_rows(self.chain_key, previous, ids, stored_events)
+        )
+        return ids
+
+    def read_snapshot(self) -> Snapshot:
+        with self.datastore.get_connection() as conn, conn.transaction():
+            # One snapshot for both tables.
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            with conn.cursor(row_factory=tuple_row) as curs:
+
+                def events_after(after: int) -> EventRows:
+                    return curs.execute(self.select_event_page_statement, (after, PAGE)).fetchall()
+
+                events = _event_digests(events_after)
+                curs.execute(self.select_links_statement)
+                return Snapshot(events, _chain_rows(curs.fetchall()))
+
+
+def chained(recorders: Iterable[object]) -> Iterator[ChainedRecorder]:
+    for recorder in recorders:
+        if not isinstance(recorder, ChainedSQLiteRecorder | ChainedPostgresRecorder):
+            raise TypeError(f"{type(recorder).__name__} does not keep a hash chain")
+        yield recorder
