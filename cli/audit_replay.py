@@ -20,7 +20,8 @@ from memberflow.settings import Settings
 from projections.reconcile import reconcile
 from projections.registry import ALL_MODELS
 from services.access import record_cli_access
-from services.replay import replay, write_files
+from services.replay.jurisdiction import replay
+from services.replay.rendering import write_files
 
 
 def _day(value: str | None, option: str) -> date | None:
@@ -64,7 +65,15 @@ def replay_command(
                 progress.update(tasks[phase], completed=done, total=total)
 
             try:
-                report = replay(memberflow, org, start, end, progress=advance)
+                report = replay(
+                    memberflow.organizations,
+                    memberflow.membership,
+                    memberflow.settings.policy,
+                    org,
+                    start,
+                    end,
+                    progress=advance,
+                )
             except NotFound:
                 raise typer.BadParameter(f"no organization {org}") from None
         json_path, html_path = write_files(report, out, business_date(memberflow.clock.now()))

@@ -57,7 +57,7 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Membe
         clock=clock,
         audit=audit,
     )
-    applications = {app.name: app for app in (organizations, membership, approvals)}
+    applications = {app.name: app for app in (organizations, membership, approvals, audit)}
     read_models = ReadModels(settings, applications, ALL_MODELS)
     return Memberflow(
         settings, organizations, membership, approvals, audit, bus, read_models, clock

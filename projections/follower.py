@@ -122,7 +122,8 @@ class Follower:
         notifications = application.recorder.select_notifications(start=before + 1, limit=limit)
         for notification in notifications:
             event = application.mapper.to_domain_event(notification)
-            self.model.process(event, self.aggregates[source].after(event), source, tx)
+            aggregate = self.aggregates[source].after(event)
+            self.model.process_at(notification.id, event, aggregate, source, tx)
         if notifications:
             _advance(tx, self.tracking_name, source, before, notifications[-1].id)
         return len(notifications)

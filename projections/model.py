@@ -78,3 +78,10 @@ class ReadModel(ABC):
         self, event: Event, aggregate: Aggregate | None, source: str, tx: Transaction
     ) -> None:
         """Change the rows for one event; ``aggregate`` is its aggregate right after the event."""
+
+    def process_at(
+        self, position: int, event: Event, aggregate: Aggregate | None, source: str, tx: Transaction
+    ) -> None:
+        """Change the rows for the event stored at ``position`` in the log of ``source``. Only a
+        model that keeps the position itself (the access log) needs more than ``process``."""
+        self.process(event, aggregate, source, tx)

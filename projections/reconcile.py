@@ -137,7 +137,7 @@ def _apply_until(read_models: ReadModels, follower: Follower, source: str, stop:
         for notification in notifications:
             event = application.mapper.to_domain_event(notification)
             aggregate = follower.aggregates[source].after(event)
-            follower.model.process(event, aggregate, source, tx)
+            follower.model.process_at(notification.id, event, aggregate, source, tx)
         # Gaps in the notification ids (rolled-back inserts on PostgreSQL) end at ``stop``.
         reached = notifications[-1].id if notifications else stop
         _set_position(tx, follower.tracking_name, source, reached)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projections.access_log import AccessLogModel
 from projections.findings import FindingsModel
 from projections.inbox import InboxModel
 from projections.model import ReadModel
@@ -13,4 +14,5 @@ ALL_MODELS: tuple[type[ReadModel], ...] = (
     PipelineModel,
     FindingsModel,
     InboxModel,
+    AccessLogModel,
 )

@@ -292,7 +292,7 @@ def test_an_election_timeline(client: Client, clock: FixedClock) -> None:
 
 
 def test_the_access_log_records_timelines_and_as_of_views_and_can_be_filtered(
-    client: Client,
+    client: Client, read_models: ReadModels
 ) -> None:
     case_id = _late_interview(client)
     client.clock.set_day(date(2026, 11, 20))
@@ -300,6 +300,7 @@ def test_the_access_log_records_timelines_and_as_of_views_and_can_be_filtered(
     _ok(client.get(f"/admissions/{case_id}?as_of=2023-05-09", "secretary"))
     _ok(client.get(f"/admissions/{case_id}?version=1", "inspector"))
     _ok(client.get(f"/admissions/{case_id}", "secretary"))  # the present: not an audit read
+    read_models.catch_up()
 
     log = _ok(client.get("/audit/log", "department"))
     assert log["count"] == 3
@@ -366,5 +367,6 @@ def test_findings_as_of_show_what_was_known_then(client: Client, read_models: Re
     rows = _ok(client.get(f"/findings?case={case_id}&kind=F-ORDER", "inspector"))["data"]
     assert [row["raised_at"][:10] for row in rows] == ["2024-06-21"]  # raised by the late step,
     assert rows[0]["recorded_at"].startswith("2024-06-20")  # though it names the review of 06-20
+    read_models.catch_up()
     recorded = _ok(client.get("/audit/log?action=as_of", "inspector"))["data"]
     assert [a["scope"]["kind"] for a in recorded] == ["findings", "findings"]

@@ -19,7 +19,8 @@ from domain.findings import case_findings
 from domain.policy import Policy
 from memberflow.bootstrap import build
 from memberflow.settings import Settings
-from projections.findings import FindingsModel, FindingsQuery, query_findings
+from projections.findings import FindingsModel
+from projections.findings_query import FindingsQuery, query_findings
 from projections.follower import Follower
 from projections.model import Sources
 from projections.organizations import OrganizationsModel

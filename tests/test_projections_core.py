@@ -7,6 +7,7 @@ from uuid import UUID
 
 import pytest
 
+from domain.audit import AccessAction, AccessScope
 from domain.commands import Entry, ExtendTerm, RegisterOrganization
 from domain.context import Actor, Role
 from domain.organizations import OrgKind
@@ -14,6 +15,7 @@ from memberflow.bootstrap import Memberflow
 from projections.rebuild import rebuild
 from projections.registry import ALL_MODELS
 from projections.service import ReadModels
+from services.access import record_access
 from tests.conftest import FixedClock
 from tests.http import client_for
 from tests.world import CLEAN_PATH, World
@@ -90,6 +92,8 @@ def test_a_rebuild_equals_the_live_read_model_and_can_run_again(
             documents=(),  # papers missing: findings (F-DOCS) for the findings model to keep
             **planned.fields,
         )
+        scope = AccessScope(kind="case", id=str(case_id))  # a read, for the access log
+        record_access(world.memberflow.bus, ADMIN, AccessAction.TIMELINE, scope, "t")
         read_models.catch_up()
     live = _rows(read_models, name)
     assert any(live.values())

@@ -21,11 +21,14 @@ from cli.main import cli
 from domain.commands import Entry, RequestElection, TakeElectionStep, TransferCase
 from domain.context import Role
 from domain.election_steps import Decision, ElectionRequest
+from memberflow.bootstrap import Memberflow
 from projections.access_log import accesses
 from projections.reconcile import columns_of, reconcile
 from projections.registry import ALL_MODELS
 from projections.service import ReadModels
-from services.replay import Report, render_html, replay
+from services.replay import Report
+from services.replay.jurisdiction import Progress, replay
+from services.replay.rendering import render_html
 from tests.conftest import FixedClock
 from tests.http import client_for
 from tests.world import World, path_between
@@ -110,6 +113,24 @@ def jurisdiction(world: World) -> Jurisdiction:
     return Jurisdiction(world, excepted, late, chaozhou, clean, moved_out, elsewhere, election)
 
 
+def _replay(
+    memberflow: Memberflow,
+    organization_id: UUID,
+    from_: date | None = None,
+    to: date | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    return replay(
+        memberflow.organizations,
+        memberflow.membership,
+        memberflow.settings.policy,
+        organization_id,
+        from_,
+        to,
+        progress,
+    )
+
+
 def _findings(report: Report) -> set[tuple[UUID, str, str | None]]:
     of_cases = {(c.id, f.kind, f.rule) for c in report.cases for f in c.findings}
     return of_cases | {(e.id, f.kind, f.rule) for e in report.elections for f in e.findings}
@@ -124,7 +145,7 @@ def test_the_replay_lists_exactly_the_cases_findings_and_exceptions_of_the_juris
 ) -> None:
     j = jurisdiction
     progress: list[tuple[str, int, int]] = []
-    report = replay(j.world.memberflow, j.world.ids["pc"], progress=lambda *a: progress.append(a))
+    report = _replay(j.world.memberflow, j.world.ids["pc"], progress=lambda *a: progress.append(a))
 
     assert {c.id for c in report.cases} == {
         j.excepted,
@@ -163,7 +184,7 @@ def test_the_replay_lists_exactly_the_cases_findings_and_exceptions_of_the_juris
     assert progress[-1][1] == progress[-1][2]
 
     # The other committee's replay holds the case that was there, and the one moved in.
-    other = replay(j.world.memberflow, j.world.ids["pc2"])
+    other = _replay(j.world.memberflow, j.world.ids["pc2"])
     assert {c.id for c in other.cases} == {j.elsewhere, j.moved_out}
     assert json.loads(report.to_json())["organization"]["id"] == str(j.world.ids["pc"])
 
@@ -172,7 +193,7 @@ def test_the_period_selects_the_subjects_with_an_event_in_it(jurisdiction: Juris
     j = jurisdiction
     memberflow, pc = j.world.memberflow, j.world.ids["pc"]
 
-    early = replay(memberflow, pc, to=date(2023, 12, 31))
+    early = _replay(memberflow, pc, to=date(2023, 12, 31))
     assert {c.id for c in early.cases} == {j.excepted, j.late, j.chaozhou}
     assert early.elections == []
     # A subject is reported whole: the steps outside the period are there, marked as such.
@@ -181,12 +202,12 @@ def test_the_period_selects_the_subjects_with_an_event_in_it(jurisdiction: Juris
     assert not excepted.steps[-1].in_period
     assert excepted.steps[0].in_period
 
-    late = replay(memberflow, pc, from_=date(2025, 1, 1))
+    late = _replay(memberflow, pc, from_=date(2025, 1, 1))
     assert {c.id for c in late.cases} == {j.clean, j.moved_out}
     assert [e.id for e in late.elections] == [j.election]
     assert late.totals == {"F-DEADLINE": 1}
 
-    window = replay(memberflow, pc, from_=date(2024, 3, 5), to=date(2024, 3, 5))
+    window = _replay(memberflow, pc, from_=date(2024, 3, 5), to=date(2024, 3, 5))
     assert [c.id for c in window.cases] == [j.excepted]
 
 
@@ -194,9 +215,7 @@ def _accessed(world: World) -> list[tuple[str, str, str | None, str]]:
     """Who read what: (action, scope kind, scope id, actor role) of every recorded access."""
     audit = world.memberflow.audit
     assert audit is not None
-    return [
-        (a.action, a.scope.kind, a.scope.id, a.context.actor.role.value) for a in accesses(audit)
-    ]
+    return [(a.action, a.scope.kind, a.scope.id, a.actor.role.value) for a in accesses(audit)]
 
 
 def _env(monkeypatch: pytest.MonkeyPatch, world: World, tmp_path: Path) -> None:
@@ -275,7 +294,7 @@ def test_the_replay_over_http_is_for_auditors(
 def test_the_html_escapes_what_people_typed(jurisdiction: Jurisdiction) -> None:
     j = jurisdiction
     j.world.submit(name="<script>x</script>", on=date(2025, 5, 1))
-    html = render_html(replay(j.world.memberflow, j.world.ids["pc"]))
+    html = render_html(_replay(j.world.memberflow, j.world.ids["pc"]))
     assert "<script>" not in html
     assert "&lt;script&gt;x&lt;/script&gt;" in html
 

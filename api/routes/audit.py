@@ -14,16 +14,16 @@ from pydantic import BaseModel, Field
 from api.asof import Since, Until
 from api.deps import Auditor, MemberflowDep, RequestId
 from api.history import event_out
-from api.reads import Page
+from api.reads import Page, ReadModelsDep
 from api.schemas import EventOut
 from domain.audit import AccessAction, AccessScope
 from domain.context import Actor
 from domain.findings import Finding
 from domain.timeline import TimelineEntry, case_timeline, election_timeline
 from memberflow.bootstrap import Memberflow
-from projections.access_log import AccessQuery, access_log
+from projections.access_log import AccessLogModel, AccessQuery, access_log
+from projections.follower import tracked_position
 from services.access import record_access
-from services.applications import AuditLog
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -116,7 +116,7 @@ def election_timeline_view(
 
 @router.get("/log", response_model=Page[AccessOut])
 def access_log_view(
-    memberflow: MemberflowDep,
+    read_models: ReadModelsDep,
     _: Auditor,
     actor: Annotated[str | None, Query(description="the reader's user id")] = None,
     action: Annotated[AccessAction | None, Query()] = None,
@@ -130,28 +130,37 @@ def access_log_view(
     order: Annotated[str, Query(pattern="^(asc|desc)$", description="desc: newest first")] = "desc",
 ) -> dict[str, object]:
     """Who read history, when, and what: read from the audit application's own event log."""
-    audit = memberflow.audit
+    # Through the access log read model, which follows that log (projections/access_log.py).
+    model = read_models.model(AccessLogModel.name)
+    assert isinstance(model, AccessLogModel)
     query = AccessQuery(actor, action.value if action else None, subject, from_, to)
-    found, count = access_log(
-        audit, query, offset=(page - 1) * per_page, limit=per_page, newest_first=order == "desc"
-    )
+    with read_models.database.transaction(write=False) as tx:
+        # Where it stands first: the rows read next reflect at least these positions.
+        positions = {source: tracked_position(tx, model.name, source) for source in model.follows}
+        found, count = access_log(
+            model,
+            tx,
+            query,
+            offset=(page - 1) * per_page,
+            limit=per_page,
+            newest_first=order == "desc",
+        )
     data = [
         AccessOut(
             position=a.position,
             id=a.id,
             action=a.action,
             scope=a.scope,
-            actor=a.context.actor,
-            recorded_at=a.context.recorded_at,
-            request_id=a.context.request_id,
+            actor=a.actor,
+            recorded_at=a.recorded_at,
+            request_id=a.request_id,
         )
         for a in found
     ]
-    head = audit.recorder.max_notification_id() or 0
     return {
         "data": data,
         "count": count,
         "page": page,
         "per_page": per_page,
-        "positions": {AuditLog.name: head},
+        "positions": positions,
     }

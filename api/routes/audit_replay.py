@@ -13,7 +13,9 @@ from api.deps import Auditor, MemberflowDep, RequestId
 from api.errors import problem
 from domain.audit import AccessAction, AccessScope
 from services.access import record_access
-from services.replay import Report, render_html, replay
+from services.replay import Report
+from services.replay.jurisdiction import replay
+from services.replay.rendering import render_html
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -44,7 +46,8 @@ def replay_jurisdiction(
         return problem(422, "Invalid period", "from is after to", field="from")
     scope = AccessScope(kind="organization", id=str(org), period_from=from_, period_to=to)
     record_access(memberflow.bus, actor, AccessAction.REPLAY, scope, request_id)
-    report = replay(memberflow, org, from_, to)
+    policy = memberflow.settings.policy
+    report = replay(memberflow.organizations, memberflow.membership, policy, org, from_, to)
     if format == "html":
         return HTMLResponse(render_html(report))
     return Response(report.to_json(), media_type="application/json")

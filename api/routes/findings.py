@@ -13,7 +13,8 @@ from api.asof import AsOf
 from api.deps import CurrentActor, MemberflowDep, RequestId
 from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
 from domain.audit import AccessAction, AccessScope
-from projections.findings import SORTS, FindingsModel, FindingsQuery, query_findings
+from projections.findings import FindingsModel
+from projections.findings_query import SORTS, FindingsQuery, query_findings
 from projections.organizations import OrganizationsModel
 from services.access import record_access
 
