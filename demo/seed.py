@@ -29,7 +29,10 @@ from uuid import UUID
 from rich.console import Console
 from rich.progress import Progress
 
-from domain.admission import Applicant, Basis
+from domain.admission.checks import ARCHIVE_DOCUMENTS
+from domain.admission.details import OpinionGroup
+from domain.admission.steps import BY_SLUG
+from domain.admission.values import Applicant, Basis
 from domain.commands import (
     Command,
     Entry,
@@ -46,7 +49,7 @@ from domain.commands import (
 )
 from domain.context import Actor, DocumentKind, DocumentRef, Role
 from domain.dates import SHANGHAI, add_months, add_years
-from domain.election_steps import (
+from domain.elections.details import (
     Ballot,
     BallotLine,
     Decision,
@@ -56,12 +59,12 @@ from domain.election_steps import (
     Nomination,
     Officers,
 )
-from domain.elections import ElectionStatus, request_approved
+from domain.elections.progress import request_approved
+from domain.elections.values import ElectionStatus
 from domain.members import MemberStatus
 from domain.organizations import OrgKind, term_years
 from domain.policy import Policy
-from domain.step_details import OpinionGroup, StepDetails
-from domain.steps import ARCHIVE_DOCUMENTS, BY_SLUG
+from domain.workflow import StepDetails
 from memberflow.bootstrap import Memberflow
 from services.clock import Clock, today
 

@@ -29,11 +29,12 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.admission import AdmissionCase
-from domain.elections import Election, election_findings
-from domain.findings import Finding, case_findings
+from domain.admission.case import AdmissionCase
+from domain.admission.findings import case_findings
+from domain.elections.election import Election
+from domain.elections.findings import election_findings
+from domain.findings import Finding, finding_keys
 from domain.organizations import Organization
-from domain.timeline import finding_keys
 from projections.database import Row, Transaction
 from projections.model import Event, ReadModel
 from projections.organizations import subtree_cte

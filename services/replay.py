@@ -33,13 +33,15 @@ from eventsourcing.utils import get_topic
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel, Field
 
-from domain.admission import AdmissionCase
+from domain.admission.case import AdmissionCase
+from domain.admission.findings import case_findings
+from domain.admission.progress import stage
 from domain.context import Context
-from domain.election_steps import Ballot
-from domain.elections import Election, election_findings
+from domain.elections.details import Ballot
+from domain.elections.election import Election
+from domain.elections.findings import election_findings
 from domain.errors import NotFound
-from domain.findings import Finding, case_findings
-from domain.progress import stage
+from domain.findings import Finding
 from memberflow.bootstrap import Memberflow
 from services.applications import MemberflowApplication
 
