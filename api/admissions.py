@@ -6,10 +6,12 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas import EntryIn
-from domain.admission import AdmissionCase, Applicant, Basis
-from domain.findings import Finding, case_findings
-from domain.progress import next_steps, stage
-from domain.step_details import one_of
+from domain.admission.case import AdmissionCase
+from domain.admission.findings import case_findings
+from domain.admission.progress import next_steps, stage
+from domain.admission.values import Applicant, Basis
+from domain.findings import Finding
+from domain.workflow import one_of
 from memberflow.bootstrap import Memberflow
 
 

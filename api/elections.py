@@ -6,8 +6,11 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.schemas import EntryIn
-from domain.election_steps import Ballot, ElectionRequest, Officers
-from domain.elections import Election, ElectionStatus, election_findings, next_election_steps
+from domain.elections.details import Ballot, ElectionRequest, Officers
+from domain.elections.election import Election
+from domain.elections.findings import election_findings
+from domain.elections.progress import next_election_steps
+from domain.elections.values import ElectionStatus
 from domain.findings import Finding
 from memberflow.bootstrap import Memberflow
 
@@ -56,7 +59,7 @@ class ElectionPublic(BaseModel):
 def election_public(
     election: Election, memberflow: Memberflow, position: int | None = None
 ) -> ElectionPublic:
-    officers = election.latest(6)
+    officers = election.latest("officers_elected")
     return ElectionPublic(
         id=election.id,
         version=election.version,

@@ -11,7 +11,7 @@ from api.deps import MemberflowDep, RequestId, Writer
 from api.schemas import facts_of, flat_body
 from domain.commands import Command, Entry
 from domain.context import Actor
-from domain.step_details import StepDetails
+from domain.workflow import StepDetails
 from memberflow.bootstrap import Memberflow
 
 

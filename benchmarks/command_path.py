@@ -27,12 +27,13 @@ from eventsourcing.domain import Aggregate, event
 from psycopg import sql
 
 from adapters.store import persistence_env
-from domain.admission import Applicant
+from domain.admission.details import ActivistDesignation, ContactsAssignment
+from domain.admission.values import Applicant
 from domain.commands import Entry, RegisterMember, RegisterOrganization, SubmitApplication, TakeStep
 from domain.context import Actor, Role
 from domain.members import MemberStatus
 from domain.organizations import OrgKind
-from domain.step_details import ActivistDesignation, ContactsAssignment, StepDetails
+from domain.workflow import StepDetails
 from memberflow.bootstrap import Memberflow, build
 from memberflow.settings import Settings
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from domain.admission.checks import ARCHIVE_DOCUMENTS
+from domain.admission.steps import BY_SLUG
 from domain.context import DocumentKind
-from domain.steps import ARCHIVE_DOCUMENTS, BY_SLUG
 
 D = DocumentKind
 

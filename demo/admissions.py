@@ -22,7 +22,9 @@ from demo.names import Names
 from demo.runner import Move, Thread
 from demo.setting import OTHER_UNIT
 from demo.tree import Branch, Tree
-from domain.admission import Applicant, Basis
+from domain.admission.details import MeetingVote, OpinionGroup
+from domain.admission.steps import BY_SLUG
+from domain.admission.values import Applicant, Basis
 from domain.commands import (
     Command,
     Entry,
@@ -33,8 +35,6 @@ from domain.commands import (
     WithdrawCase,
 )
 from domain.context import Actor, DocumentKind, DocumentRef
-from domain.step_details import MeetingVote, OpinionGroup
-from domain.steps import BY_SLUG
 
 D = DocumentKind
 

@@ -18,7 +18,7 @@ from demo.runner import Move, Thread
 from demo.tree import Node, Tree
 from domain.commands import Command, Entry, ExtendTerm, RequestElection, TakeElectionStep
 from domain.context import Actor
-from domain.election_steps import (
+from domain.elections.details import (
     Ballot,
     BallotLine,
     Decision,
@@ -29,7 +29,7 @@ from domain.election_steps import (
     Officers,
 )
 from domain.organizations import OrgKind
-from domain.step_details import StepDetails
+from domain.workflow import StepDetails
 
 REASONS = {
     "request_deferred": "机构改革期间暂缓换届，同意延期换届",

@@ -9,7 +9,8 @@ from uuid import UUID
 
 from demo.runner import Runner, Thread
 from demo.tree import Tree
-from domain.elections import ElectionStatus, request_approved
+from domain.elections.progress import request_approved
+from domain.elections.values import ElectionStatus
 from memberflow.bootstrap import Memberflow
 
 

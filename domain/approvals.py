@@ -17,13 +17,16 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.admission import REJECTED_SLUG, AdmissionCase, CaseStatus
+from domain.admission.case import AdmissionCase
+from domain.admission.details import ConversionMeeting, ConversionOutcome
+from domain.admission.steps import STEPS
+from domain.admission.values import CaseStatus
 from domain.context import Context
-from domain.election_steps import ELECTION_STEP_BY_SLUG
-from domain.elections import Election
+from domain.elections.election import Election
+from domain.elections.steps import ELECTION_STEPS
 from domain.errors import Conflict, NotFound, refuse
 from domain.organizations import Organization
-from domain.step_details import ConversionMeeting, ConversionOutcome
+from domain.workflow import Addressee
 
 ITEM_NAMESPACE = UUID("3d0c6b9e-5f7a-4e21-9c8d-1a2b3c4d5e6f")
 
@@ -38,33 +41,13 @@ class SubjectType(StrEnum):
     ELECTION = "election"
 
 
-class Addressee(StrEnum):
-    """Who must act on an item."""
-
-    APPROVING_COMMITTEE = "approving_committee"  # O-1: decisions of a case, filings 4 and 8
-    ABOVE_APPROVING_COMMITTEE = "above_approving_committee"  # filing 18 (逐级)
-    ELECTION_PARENT = "election_parent"  # E-2.1, E-4.1, E-8.1
-
-
-# What makes a decision item appear (the step before it) → the step that decides it.
-CASE_DECISIONS = {
-    "branch_committee_reviewed": "pre_review_passed",
-    "committee_interview_held": "admission_approved",
-    "branch_meeting_converted": "conversion_approved",  # a passed meeting whose outcome is convert
-}
-CASE_REJECTIONS = {"admission_approved": REJECTED_SLUG}
-CASE_FILINGS = {
-    "activist_filed": Addressee.APPROVING_COMMITTEE,
-    "development_target_filed": Addressee.APPROVING_COMMITTEE,
-    "admission_filed": Addressee.ABOVE_APPROVING_COMMITTEE,
-}
-ELECTION_DECISIONS = {
-    "election_requested": "election_request_approved",
-    "candidates_nominated": "candidate_list_approved",
-    "results_reported": "officers_approved",
-}
-CASE_ASKED = frozenset(CASE_DECISIONS.values()) | frozenset(CASE_FILINGS)
-ELECTION_ASKED = frozenset(ELECTION_DECISIONS.values())
+# What the step records declare: what makes a decision item appear (the step before it) → the
+# step that decides it; and the filings with who acknowledges them.
+CASE_DECISIONS = {step.asked_after: step for step in STEPS if step.asked_after}
+CASE_FILINGS = {step.slug: step.files_to for step in STEPS if step.files_to}
+ELECTION_DECISIONS = {step.asked_after: step for step in ELECTION_STEPS if step.asked_after}
+CASE_ASKED = frozenset(step.slug for step in CASE_DECISIONS.values()) | frozenset(CASE_FILINGS)
+ELECTION_ASKED = frozenset(step.slug for step in ELECTION_DECISIONS.values())
 ASKED = CASE_ASKED | ELECTION_ASKED
 _CLOSED = (CaseStatus.WITHDRAWN, CaseStatus.TERMINATED, CaseStatus.REJECTED)
 
@@ -117,10 +100,9 @@ def case_items(case: AdmissionCase) -> list[Item]:
     items = []
     for record in case.records:
         if record.slug in CASE_DECISIONS and _raises(record.details):
-            asked = CASE_DECISIONS[record.slug]
-            answers = {asked, CASE_REJECTIONS.get(asked, asked)}
+            asked = CASE_DECISIONS[record.slug].slug
             decision = next(
-                (r for r in case.records if r.version > record.version and r.slug in answers), None
+                (r for r in case.records if r.version > record.version and r.step == asked), None
             )
             kind, addressee = ItemKind.DECISION, Addressee.APPROVING_COMMITTEE
             done = (decision.context, decision.slug) if decision else None
@@ -136,8 +118,7 @@ def case_items(case: AdmissionCase) -> list[Item]:
         if done is None and case.status in _CLOSED and case.closing is not None:
             done = (case.closing[1], _closing_slug(case.status))
         elif done is None and case.status is CaseStatus.REJECTED:
-            rejection = case.latest(17)
-            assert rejection is not None
+            rejection = next(r for r in case.records if r.is_rejection)
             done = (rejection.context, rejection.slug)
         items.append(
             Item(
@@ -175,15 +156,9 @@ def election_items(election: Election) -> list[Item]:
     for slug, version, context in triggers:
         if slug not in ELECTION_DECISIONS:
             continue
-        asked = ELECTION_DECISIONS[slug]
-        step = ELECTION_STEP_BY_SLUG[asked]
+        asked = ELECTION_DECISIONS[slug].slug
         decision = next(
-            (
-                r
-                for r in election.records
-                if r.version > version and r.slug in (step.slug, step.rejected_slug)
-            ),
-            None,
+            (r for r in election.records if r.version > version and r.step == asked), None
         )
         items.append(
             Item(

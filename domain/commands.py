@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from domain.admission import Applicant
+from domain.admission.values import Applicant
 from domain.audit import AccessAction, AccessScope
 from domain.context import DocumentRef
-from domain.election_steps import ElectionRequest
+from domain.elections.details import ElectionRequest
 from domain.members import MemberStatus
 from domain.organizations import OrgKind
-from domain.step_details import StepDetails
+from domain.workflow import StepDetails
 
 
 @dataclass(frozen=True, slots=True)

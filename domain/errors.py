@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from domain.rules import Rule, rule
+from domain.rulebook import Rule, rule
 
 
 @dataclass(frozen=True, slots=True)

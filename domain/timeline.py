@@ -12,19 +12,21 @@ becomes "used") is the same finding.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 
-from domain import admission_rules
-from domain.admission import REJECTED_SLUG, AdmissionCase
-from domain.election_steps import ELECTION_STEPS
-from domain.elections import REQUEST_RULES, Election, election_findings, election_rules_checked
-from domain.findings import Finding, case_findings
+from domain.admission.case import AdmissionCase
+from domain.admission.findings import case_findings
+from domain.admission.guards import EXCEPTION_RULES, TRANSFER_RULES
+from domain.admission.steps import BY_EVENT, CLOSING_RULES, FIRST
+from domain.elections.election import Election
+from domain.elections.findings import election_findings
+from domain.elections.steps import ELECTION_STEP_BY_EVENT, REQUEST_RULES
+from domain.findings import Finding, finding_keys
 from domain.policy import Policy
-from domain.steps import BY_NUMBER, BY_SLUG
 
 Event = DomainEventProtocol[Any]
 
@@ -38,32 +40,19 @@ class TimelineEntry:
     cleared: tuple[Finding, ...]  # findings true before this event and no longer after it
 
 
-def finding_keys(found: Iterable[Finding]) -> list[tuple[str, Finding]]:
-    """Each finding with its key: ``kind:rule:version:n`` (n numbers findings with equal keys)."""
-    seen: dict[str, int] = {}
-    keyed = []
-    for finding in found:
-        base = f"{finding.kind}:{finding.rule or '-'}:{finding.version}"
-        n = seen[base] = seen.get(base, -1) + 1
-        keyed.append((f"{base}:{n}", finding))
-    return keyed
-
-
 def case_event_rules(event: Event) -> tuple[str, ...]:
     """The hard rules checked by the command that recorded ``event`` on a case."""
     name = type(event).__name__
     if name == "StepRecorded":
-        slug = getattr(event, "slug", "")
-        number = 17 if slug == REJECTED_SLUG else BY_SLUG[slug].number
-        return admission_rules.rules_checked(BY_NUMBER[number])
+        return BY_EVENT[getattr(event, "slug", "")].rules_checked
     if name == "Terminated" and getattr(event, "rule", None):
         return (str(getattr(event, "rule")),)  # noqa: B009 — a step's outcome closed the case
     return {
-        "ApplicationSubmitted": admission_rules.SUBMISSION_RULES,
-        "ExceptionGranted": admission_rules.EXCEPTION_RULES,
-        "Withdrawn": admission_rules.CLOSING_RULES,
-        "Terminated": admission_rules.CLOSING_RULES,
-        "Transferred": admission_rules.TRANSFER_RULES,
+        "ApplicationSubmitted": FIRST.rules_checked,
+        "ExceptionGranted": EXCEPTION_RULES,
+        "Withdrawn": CLOSING_RULES,
+        "Terminated": CLOSING_RULES,
+        "Transferred": TRANSFER_RULES,
         "ProbationExtended": ("A-23.3",),  # the conversion meeting's outcome (A-23.3)
     }.get(name, ())
 
@@ -72,9 +61,8 @@ def election_event_rules(event: Event) -> tuple[str, ...]:
     """The hard rules checked by the command that recorded ``event`` on an election."""
     if type(event).__name__ == "ElectionRequested":
         return REQUEST_RULES
-    slug = getattr(event, "slug", None)
-    step = next((s for s in ELECTION_STEPS if slug in (s.slug, s.rejected_slug)), None)
-    return election_rules_checked(step) if step else ()
+    step = ELECTION_STEP_BY_EVENT.get(getattr(event, "slug", ""))
+    return step.rules_checked if step else ()
 
 
 def case_timeline(events: Sequence[Event], policy: Policy) -> list[TimelineEntry]:

@@ -20,11 +20,12 @@ from typing import ClassVar
 
 from eventsourcing.domain import Aggregate
 
-from domain.admission import AdmissionCase
-from domain.elections import Election, election_findings
-from domain.findings import Finding, case_findings
+from domain.admission.case import AdmissionCase
+from domain.admission.findings import case_findings
+from domain.elections.election import Election
+from domain.elections.findings import election_findings
+from domain.findings import Finding, finding_keys
 from domain.organizations import Organization
-from domain.timeline import finding_keys
 from projections import findings_batch as batch
 from projections import findings_rows as rows
 from projections.database import Transaction

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from domain.admission import AdmissionCase
+from domain.admission.case import AdmissionCase
 from domain.findings import Finding
 from domain.organizations import Organization
 from projections import findings_rows as rows

@@ -14,9 +14,9 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.admission import AdmissionCase
+from domain.admission.case import AdmissionCase
 from domain.approvals import ApprovalItem, Item, addressed, items_of
-from domain.elections import Election
+from domain.elections.election import Election
 from domain.organizations import Organization
 from projections.database import Transaction
 from projections.model import Event, ReadModel, Sources

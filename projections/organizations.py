@@ -9,7 +9,8 @@ from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
-from domain.elections import Election, request_approved
+from domain.elections.election import Election
+from domain.elections.progress import request_approved
 from domain.organizations import Organization
 from projections.database import Transaction
 from projections.model import Event, ReadModel

@@ -15,9 +15,10 @@ from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
-from domain.admission import AdmissionCase, CaseStatus, StepRecord
-from domain.progress import stage
-from domain.steps import BY_NUMBER, STAGES, STEPS
+from domain.admission.case import AdmissionCase
+from domain.admission.progress import stage
+from domain.admission.steps import BY_NUMBER, STAGES, STEPS
+from domain.admission.values import CaseStatus, StepRecord
 from projections.database import Transaction
 from projections.model import Event, ReadModel
 from projections.organizations import subtree_cte
@@ -57,7 +58,7 @@ class PipelineModel(ReadModel):
 
     def _case(self, case: AdmissionCase, tx: Transaction) -> None:
         approval = case.approval
-        conversion = case.latest(24)
+        conversion = case.latest("conversion_approved")
         committee = approval.context.actor.organization_id if approval else None
         tx.execute(
             self.sql(

@@ -12,11 +12,11 @@ from eventsourcing.domain import Aggregate, DomainEventProtocol
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain import organizations as org_rules
-from domain.admission import AdmissionCase
+from domain.admission.case import AdmissionCase
 from domain.approvals import ApprovalItem
 from domain.audit import Access
 from domain.context import ValueObject
-from domain.elections import Election
+from domain.elections.election import Election
 from domain.errors import NotFound
 from domain.members import Member
 from domain.organizations import Organization

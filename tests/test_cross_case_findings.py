@@ -13,9 +13,9 @@ from uuid import UUID
 
 import pytest
 
+from domain.admission.findings import case_findings
 from domain.commands import Entry, SetDevelopmentPlan, TransferCase
 from domain.context import Actor, Role
-from domain.findings import case_findings
 from domain.policy import Policy
 from memberflow.bootstrap import build
 from memberflow.settings import Settings

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import Counter
 
 import demo
-from domain.admission import AdmissionCase, CaseStatus
+from domain.admission.case import AdmissionCase
+from domain.admission.findings import case_findings
+from domain.admission.progress import stage
+from domain.admission.values import CaseStatus
 from domain.dates import business_date
-from domain.elections import Election, ElectionStatus, request_approved
-from domain.findings import case_findings
+from domain.elections.election import Election
+from domain.elections.progress import request_approved
+from domain.elections.values import ElectionStatus
 from domain.organizations import Organization, OrgKind
-from domain.progress import stage
 from memberflow.bootstrap import Memberflow
 from services.clock import today
 

@@ -1,4 +1,4 @@
-"""Per-case findings (DOMAIN.md §3, F-…) and the next steps of a case (domain.progress).
+"""Per-case findings (DOMAIN.md §3, F-…) and the next steps of a case (domain.admission.progress).
 
 Each test changes one thing on the clean path and checks the finding that names it, and the
 boundary that raises none.
@@ -11,9 +11,10 @@ from uuid import UUID
 
 import pytest
 
+from domain.admission.findings import case_findings
+from domain.admission.progress import NextStep, next_steps
 from domain.errors import RulesBroken
-from domain.findings import Finding, case_findings
-from domain.progress import NextStep, next_steps
+from domain.findings import Finding
 from memberflow.bootstrap import build
 from tests.world import World, path_between
 
@@ -53,7 +54,7 @@ def test_F_EXC_an_exception_that_was_used_is_a_finding(world: World) -> None:
 
     world.except_(case_id, "training_completed", "A-11.1", on=date(2024, 6, 5), reason="疫情")
     world.step(case_id, "training_completed", days=2, hours=16)
-    assert world.case(case_id).latest(11) is not None
+    assert world.case(case_id).latest("training_completed") is not None
     assert summary(world, case_id) == [("F-EXC", "A-11.1", "exception_granted")]
     (finding,) = findings(world, case_id)
     assert "(used)" in finding.detail_en
@@ -150,7 +151,10 @@ def test_F_ORDER_political_review_dated_after_the_branch_meeting(world: World) -
     world.step(case_id, "political_review_concluded", on=date(2024, 7, 25))
     world.follow(case_id, path_between(11, 16))
     case = world.case(case_id)
-    review, meeting = case.latest(10), case.latest(15)
+    review, meeting = (
+        case.latest("political_review_concluded"),
+        case.latest("branch_meeting_admitted"),
+    )
     assert review is not None
     assert meeting is not None
     assert review.version < meeting.version
@@ -275,7 +279,7 @@ def test_findings_are_the_same_when_the_case_is_rebuilt_from_the_store(world: Wo
         second.close()
 
 
-# Next steps (domain.progress).
+# Next steps (domain.admission.progress).
 
 
 def test_next_steps_after_the_application_the_interview_is_due_within_a_month(

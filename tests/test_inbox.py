@@ -21,7 +21,7 @@ from domain.commands import (
     WithdrawCase,
 )
 from domain.context import Role
-from domain.election_steps import Decision, ElectionRequest
+from domain.elections.details import Decision, ElectionRequest
 from domain.errors import Conflict, NotFound, RulesBroken
 from memberflow.bootstrap import Memberflow
 from projections.follower import Follower

@@ -16,9 +16,9 @@ import hypothesis
 from hypothesis import HealthCheck, given, settings, target
 from hypothesis import strategies as st
 
+from domain.admission.steps import BY_NUMBER
 from domain.dates import add_months, add_years, age_on, business_date
 from domain.errors import Conflict, RulesBroken
-from domain.steps import BY_NUMBER
 from tests.world import APPLIED_ON, CLEAN_PATH, World
 
 # Direct prerequisites as DOMAIN.md §2 states them ("after N"), and as docs/domain-choices.md

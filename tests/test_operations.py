@@ -16,7 +16,7 @@ from cli.main import cli
 from domain.commands import Entry, TakeStep
 from domain.context import Role
 from domain.errors import RulesBroken
-from domain.step_details import StepDetails
+from domain.workflow import StepDetails
 from memberflow import logging as memberflow_logging
 from memberflow.settings import Settings
 from services.tokens import actor_from

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from cli.main import cli
 from domain.commands import Entry, RequestElection, TakeElectionStep, TransferCase
 from domain.context import Role
-from domain.election_steps import Decision, ElectionRequest
+from domain.elections.details import Decision, ElectionRequest
 from memberflow.bootstrap import Memberflow
 from projections.access_log import accesses
 from projections.reconcile import columns_of, reconcile

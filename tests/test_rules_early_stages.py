@@ -9,9 +9,9 @@ from uuid import UUID
 
 import pytest
 
-from domain.admission import CaseStatus
+from domain.admission.findings import case_findings
+from domain.admission.values import CaseStatus
 from domain.errors import RulesBroken
-from domain.findings import case_findings
 from memberflow.bootstrap import build
 from memberflow.settings import Settings
 from tests.conftest import FixedClock
@@ -98,7 +98,7 @@ def test_A_2_1_interview_dated_before_application_is_recorded_with_F_ORDER(world
     case_id = world.submit()
     world.step(case_id, "applicant_interviewed", on=APPLIED_ON.replace(day=1).replace(month=2))
     case = world.case(case_id)
-    assert case.has(2)
+    assert case.has("applicant_interviewed")
     findings = case_findings(case, world.memberflow.settings.policy)
     assert any(f.kind == "F-ORDER" and f.step == "application_submitted" for f in findings)
 
@@ -112,11 +112,11 @@ def test_A_3_1_activist_before_interview_refused(world: World) -> None:
         world.step(case_id, "activist_designated")
     assert excinfo.value.first.rule.id == "A-3.1"
     assert {v.rule.id for v in excinfo.value.violations} == {"A-3.1"}
-    assert not world.case(case_id).has(3)
+    assert not world.case(case_id).has("activist_designated")
 
     world.step(case_id, "applicant_interviewed")
     world.step(case_id, "activist_designated")
-    assert world.case(case_id).has(3)
+    assert world.case(case_id).has("activist_designated")
 
 
 @pytest.mark.parametrize("source", ["", "self_recommendation", "leader_appointment"])
@@ -125,14 +125,14 @@ def test_A_3_2_invalid_activist_source_refused(world: World, source: str) -> Non
     assert refused_with(lambda: world.step(case_id, "activist_designated", source=source)) == {
         "A-3.2"
     }
-    assert not world.case(case_id).has(3)
+    assert not world.case(case_id).has("activist_designated")
 
 
 @pytest.mark.parametrize("source", ["member_recommendation", "mass_org_recommendation"])
 def test_A_3_2_valid_activist_sources_accepted(world: World, source: str) -> None:
     case_id = world.case_before(3)
     world.step(case_id, "activist_designated", source=source)
-    record = world.case(case_id).latest(3)
+    record = world.case(case_id).latest("activist_designated")
     assert record is not None
     assert record.details.model_dump()["source"] == source
 
@@ -143,7 +143,7 @@ def test_A_3_3_policy_is_off_by_default(world: World) -> None:
     case_id = world.submit()
     world.step(case_id, "applicant_interviewed", on=date(2023, 3, 2))
     world.step(case_id, "activist_designated", on=date(2023, 3, 2))
-    assert world.case(case_id).has(3)
+    assert world.case(case_id).has("activist_designated")
 
 
 @pytest.fixture
@@ -170,7 +170,7 @@ def test_A_3_3_with_six_months_policy_the_day_before_is_refused(strict_world: Wo
     assert "2023-09-01" in excinfo.value.first.detail_en
 
     world.step(case_id, "activist_designated", on=date(2023, 9, 1))
-    assert world.case(case_id).has(3)
+    assert world.case(case_id).has("activist_designated")
 
 
 def test_A_3_3_exception_lets_an_early_designation_through(strict_world: World) -> None:
@@ -179,7 +179,7 @@ def test_A_3_3_exception_lets_an_early_designation_through(strict_world: World) 
     case_id = world.case_before(3)
     world.except_(case_id, "activist_designated", "A-3.3", on=date(2023, 4, 1))
     world.step(case_id, "activist_designated", on=date(2023, 4, 10))
-    record = world.case(case_id).latest(3)
+    record = world.case(case_id).latest("activist_designated")
     assert record is not None
     assert record.waived == ("A-3.3",)
 
@@ -189,11 +189,11 @@ def test_A_4_1_filing_before_designation_refused(world: World) -> None:
     with pytest.raises(RulesBroken) as excinfo:
         world.step(case_id, "activist_filed")
     assert excinfo.value.first.rule.id == "A-4.1"
-    assert not world.case(case_id).has(4)
+    assert not world.case(case_id).has("activist_filed")
 
     world.step(case_id, "activist_designated")
     world.step(case_id, "activist_filed")
-    assert world.case(case_id).has(4)
+    assert world.case(case_id).has("activist_filed")
 
 
 @pytest.mark.parametrize(
@@ -205,14 +205,14 @@ def test_A_5_1_zero_three_or_duplicate_contacts_refused(world: World, contacts: 
         world.step(case_id, "contacts_assigned", contacts=contacts)
     assert excinfo.value.first.rule.id == "A-5.1"
     assert {v.rule.id for v in excinfo.value.violations} == {"A-5.1"}
-    assert not world.case(case_id).has(5)
+    assert not world.case(case_id).has("contacts_assigned")
 
 
 @pytest.mark.parametrize("contacts", [["m0"], ["m0", "m1"]], ids=str)
 def test_A_5_1_one_or_two_contacts_accepted(world: World, contacts: list[str]) -> None:
     case_id = world.case_before(5)
     world.step(case_id, "contacts_assigned", contacts=contacts)
-    record = world.case(case_id).latest(5)
+    record = world.case(case_id).latest("contacts_assigned")
     assert record is not None
     assert list(record.details.model_dump()["contacts"]) == [world.ids[c] for c in contacts]
 
@@ -237,7 +237,7 @@ def test_A_7_1_target_the_day_before_a_year_as_activist_refused(world: World) ->
 def test_A_7_1_target_needs_a_year_as_activist_exactly_one_year_accepted(world: World) -> None:
     case_id = world.case_before(7)
     world.step(case_id, "development_target_designated", on=date(2024, 4, 10))
-    assert world.case(case_id).has(7)
+    assert world.case(case_id).has("development_target_designated")
 
 
 def test_A_7_1_a_year_counts_from_the_activist_designation_not_the_application(
@@ -279,13 +279,13 @@ def test_A_7_2_an_assessment_dated_after_the_designation_does_not_count(world: W
         lambda: world.step(case_id, "development_target_designated", on=date(2024, 4, 20))
     ) == {"A-7.2"}
     world.step(case_id, "development_target_designated", on=date(2024, 5, 1))
-    assert world.case(case_id).has(7)
+    assert world.case(case_id).has("development_target_designated")
 
 
 def test_A_7_2_two_assessments_accepted(world: World) -> None:
     case_id = _case_with_assessments(world, date(2023, 10, 1), date(2024, 3, 1))
     world.step(case_id, "development_target_designated")
-    assert world.case(case_id).has(7)
+    assert world.case(case_id).has("development_target_designated")
 
 
 @pytest.mark.parametrize("missing", ["party_group", "contacts", "members", "non_members"])
@@ -304,7 +304,7 @@ def test_A_7_3_no_opinions_recorded_refused_and_all_four_accepted(world: World) 
         lambda: world.step(case_id, "development_target_designated", opinions_heard=[])
     ) == {"A-7.3"}
     world.step(case_id, "development_target_designated", opinions_heard=ALL_OPINIONS)
-    record = world.case(case_id).latest(7)
+    record = world.case(case_id).latest("development_target_designated")
     assert record is not None
     heard: list[dict[str, Any]] = record.details.model_dump(mode="json")["opinions_heard"]
     assert {o["group"] for o in heard} == {"party_group", "contacts", "members", "non_members"}
@@ -324,11 +324,11 @@ def test_A_8_1_target_filing_before_designation_refused(world: World) -> None:
     with pytest.raises(RulesBroken) as excinfo:
         world.step(case_id, "development_target_filed")
     assert excinfo.value.first.rule.id == "A-8.1"
-    assert not world.case(case_id).has(8)
+    assert not world.case(case_id).has("development_target_filed")
 
     world.step(case_id, "development_target_designated")
     world.step(case_id, "development_target_filed")
-    assert world.case(case_id).has(8)
+    assert world.case(case_id).has("development_target_filed")
 
 
 @pytest.mark.parametrize(
@@ -352,13 +352,13 @@ def test_A_9_1_introducers_must_be_two_distinct_full_members_with_rights(
         world.step(case_id, "introducers_assigned", introducers=introducers)
     assert excinfo.value.first.rule.id == "A-9.1"
     assert {v.rule.id for v in excinfo.value.violations} == {"A-9.1"}
-    assert not world.case(case_id).has(9)
+    assert not world.case(case_id).has("introducers_assigned")
 
 
 def test_A_9_1_two_full_members_with_rights_accepted(world: World) -> None:
     case_id = world.case_before(9)
     world.step(case_id, "introducers_assigned", introducers=["m2", "m3"])
-    record = world.case(case_id).latest(9)
+    record = world.case(case_id).latest("introducers_assigned")
     assert record is not None
     assert list(record.details.model_dump()["introducers"]) == [world.ids["m2"], world.ids["m3"]]
 
@@ -376,7 +376,7 @@ def test_A_10_1_invalid_review_conclusion_refused(world: World, conclusion: str)
     ) == {"A-10.1"}
     assert world.case(case_id).is_open
     world.step(case_id, "political_review_concluded", conclusion="passed")
-    assert world.case(case_id).has(10)
+    assert world.case(case_id).has("political_review_concluded")
     assert world.case(case_id).is_open
 
 
@@ -411,11 +411,11 @@ def test_A_11_1_short_training_refused(world: World, days: int, hours: int) -> N
         world.step(case_id, "training_completed", days=days, hours=hours)
     assert excinfo.value.first.rule.id == "A-11.1"
     assert {v.rule.id for v in excinfo.value.violations} == {"A-11.1"}
-    assert not world.case(case_id).has(11)
+    assert not world.case(case_id).has("training_completed")
 
 
 @pytest.mark.parametrize(("days", "hours"), [(3, 0), (0, 24), (3, 24), (5, 10)])
 def test_A_11_1_three_days_or_24_hours_accepted(world: World, days: int, hours: int) -> None:
     case_id = world.case_before(11)
     world.step(case_id, "training_completed", days=days, hours=hours)
-    assert world.case(case_id).has(11)
+    assert world.case(case_id).has("training_completed")

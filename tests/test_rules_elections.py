@@ -24,7 +24,8 @@ from domain.commands import (
     TakeElectionStep,
 )
 from domain.context import Actor, Role
-from domain.election_steps import (
+from domain.elections.counting import count_ballot
+from domain.elections.details import (
     Ballot,
     BallotLine,
     Decision,
@@ -33,18 +34,14 @@ from domain.election_steps import (
     Nomination,
     Officers,
 )
-from domain.elections import (
-    Election,
-    ElectionStatus,
-    count_ballot,
-    election_findings,
-    next_election_steps,
-    request_approved,
-)
+from domain.elections.election import Election
+from domain.elections.findings import election_findings
+from domain.elections.progress import next_election_steps, request_approved
+from domain.elections.values import ElectionStatus
 from domain.errors import RulesBroken
 from domain.members import MemberStatus
 from domain.organizations import Organization, OrgKind, Term
-from domain.step_details import StepDetails
+from domain.workflow import StepDetails
 from memberflow.bootstrap import build
 from memberflow.settings import Settings
 from services.bus import Outcome

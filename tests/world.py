@@ -13,7 +13,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from domain.admission import AdmissionCase, Applicant
+from domain.admission.case import AdmissionCase
+from domain.admission.steps import BY_SLUG
+from domain.admission.values import Applicant
 from domain.commands import (
     Entry,
     GrantException,
@@ -25,7 +27,6 @@ from domain.commands import (
 from domain.context import Actor, DocumentKind, DocumentRef, Role
 from domain.members import MemberStatus
 from domain.organizations import OrgKind
-from domain.steps import BY_SLUG
 from memberflow.bootstrap import Memberflow
 from services.bus import Outcome
 

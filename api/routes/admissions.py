@@ -17,7 +17,8 @@ from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
 from api.history import history_out
 from api.schemas import EventOut
 from api.step_routes import add_step_routes
-from domain.admission import AdmissionCase
+from domain.admission.case import AdmissionCase
+from domain.admission.steps import STEPS
 from domain.commands import (
     Command,
     GrantException,
@@ -28,7 +29,6 @@ from domain.commands import (
     WithdrawCase,
 )
 from domain.context import Actor
-from domain.steps import STEPS
 from memberflow.bootstrap import Memberflow
 
 router = APIRouter(prefix="/admissions", tags=["admissions"])

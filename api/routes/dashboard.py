@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import CurrentActor, MemberflowDep
 from api.reads import ReadModelsDep, caught_up
-from domain.steps import STAGES, STEPS
+from domain.admission.steps import STAGES, STEPS
 from projections.organizations import OrganizationsModel
 from projections.pipeline import PipelineModel, pipeline
 from services.clock import today

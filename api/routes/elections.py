@@ -12,8 +12,9 @@ from api.schemas import EventOut, facts_of
 from api.step_routes import add_step_routes
 from domain.commands import Command, RequestElection, TakeElectionStep
 from domain.context import Actor
-from domain.election_steps import ELECTION_STEPS, ElectionRequest
-from domain.elections import Election
+from domain.elections.details import ElectionRequest
+from domain.elections.election import Election
+from domain.elections.steps import ELECTION_STEPS
 from memberflow.bootstrap import Memberflow
 
 router = APIRouter(prefix="/elections", tags=["elections"])

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import CurrentActor, MemberflowDep, RequestId, TreeBuilder, Writer
 from api.schemas import Written
 from domain.commands import Entry, ExtendTerm, RegisterOrganization, SetDevelopmentPlan
-from domain.elections import request_approved
+from domain.elections.progress import request_approved
 from domain.organizations import Organization, OrgKind
 from services.clock import today
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from api.deps import CurrentActor
-from domain.rules import RULES, Severity
+from domain.rulebook import RULES, Severity
 
 router = APIRouter(prefix="/rules", tags=["rules"])
 

@@ -7,7 +7,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from domain.admission import AdmissionCase, CaseStatus, Facts, admit_member
+from domain.admission.case import AdmissionCase, admit_member
+from domain.admission.details import ContactsAssignment, IntroducersAssignment
+from domain.admission.steps import BY_SLUG, RegistryChange, Step
+from domain.admission.values import CaseStatus, Facts
 from domain.commands import (
     GrantException,
     SubmitApplication,
@@ -21,8 +24,7 @@ from domain.errors import Conflict, refuse
 from domain.members import Member, MemberStatus
 from domain.organizations import Organization, OrgKind
 from domain.persons import Person
-from domain.step_details import ContactsAssignment, IntroducersAssignment, StepDetails
-from domain.steps import BY_SLUG, Step
+from domain.workflow import StepDetails
 from services.handlers.unit import Changes, Handler, Unit
 
 
@@ -82,18 +84,19 @@ def take_step(command: TakeStep, unit: Unit) -> Changes:
 def _registry_changes(
     case: AdmissionCase, step: Step, context: Context, unit: Unit
 ) -> tuple[Member, ...]:
-    """O-3: the registry follows the case at approval (17), cancellation (23) and conversion (24)."""
+    """O-3: the registry follows the case where the step's record says so: at the approval, a
+    cancellation of probation, and the conversion."""
     member_id = Member.create_id(case.applicant.name, case.applicant.birth_date)
-    if step.number == 17 and case.approval is not None:
+    if step.registry is RegistryChange.ADMIT and case.approval is not None:
         earlier = unit.membership.find(Member, member_id)
         if earlier is not None and earlier.status is not MemberStatus.CANCELLED:
             raise refuse("A-X", "申请人已登记为党员。", "The applicant is already in the registry.")
         return (admit_member(case, context, earlier),)
-    if step.number == 23 and case.status is CaseStatus.TERMINATED:
+    if step.registry is RegistryChange.CANCEL and case.status is CaseStatus.TERMINATED:
         member = unit.membership.member(member_id)
         member.cancel_probation(context)
         return (member,)
-    if step.number == 24 and case.probation_end is not None:
+    if step.registry is RegistryChange.CONVERT and case.probation_end is not None:
         member = unit.membership.member(member_id)
         member.convert(full_since=case.probation_end, context=context)
         return (member,)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from domain.admission import AdmissionCase
+from domain.admission.case import AdmissionCase
 from domain.approvals import (
     ApprovalItem,
     Item,
@@ -23,7 +23,7 @@ from domain.approvals import (
 )
 from domain.commands import AcknowledgeItem, AssignItem, ClaimItem, CommentItem, Entry
 from domain.context import Context
-from domain.elections import Election
+from domain.elections.election import Election
 from domain.errors import Conflict, NotFound
 from services.applications import Approvals
 from services.handlers.unit import Changes, Handler, Unit, dated_context

@@ -7,12 +7,14 @@ from uuid import UUID
 
 from domain.commands import RequestElection, TakeElectionStep
 from domain.context import Context
-from domain.election_steps import ELECTION_STEP_BY_SLUG, Ballot, Nomination, Officers
-from domain.elections import Election, ElectionFacts, ElectionStatus
+from domain.elections.details import Ballot, Nomination, Officers
+from domain.elections.election import Election
+from domain.elections.steps import ELECTION_STEP_BY_SLUG
+from domain.elections.values import ElectionFacts, ElectionStatus
 from domain.errors import Conflict
 from domain.members import Member
 from domain.organizations import Organization
-from domain.step_details import StepDetails
+from domain.workflow import StepDetails
 from services.handlers.unit import Changes, Handler, Unit
 
 

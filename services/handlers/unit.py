@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.admission_rules import check_date
+from domain.admission.guards import check_date
 from domain.commands import Entry
 from domain.context import Context
 from domain.errors import RulesBroken

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from itertools import count
 from uuid import UUID
 
-from domain.admission import AdmissionCase
-from domain.elections import Election
+from domain.admission.case import AdmissionCase
+from domain.elections.election import Election
 from domain.errors import NotFound
 from domain.policy import Policy
 from services.applications import Membership, Organizations

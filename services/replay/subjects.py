@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from uuid import UUID
 
-from domain.admission import AdmissionCase
+from domain.admission.case import AdmissionCase
+from domain.admission.findings import case_findings
+from domain.admission.progress import stage
 from domain.context import Context
-from domain.election_steps import Ballot
-from domain.elections import Election, election_findings
-from domain.findings import case_findings
+from domain.elections.details import Ballot
+from domain.elections.election import Election
+from domain.elections.findings import election_findings
 from domain.policy import Policy
-from domain.progress import stage
 from services.replay import (
     ActorOut,
     CaseReport,

@@ -1,7 +1,7 @@
 """The rule book (DOMAIN.md) as data: every rule id with its article and a sentence in two languages.
 
 Rules whose id starts with ``MF-`` are memberflow's own reading of DOMAIN.md where it gives no id;
-docs/rules.md explains each of them.
+docs/domain-choices.md explains each of them.
 """
 
 from __future__ import annotations

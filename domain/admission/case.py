@@ -2,96 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
-from enum import StrEnum
+from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
-from pydantic import Field
+from eventsourcing.utils import register_topic
 
-from domain import admission_rules
-from domain.context import Context, ValueObject
-from domain.dates import add_months, add_years
-from domain.errors import RulesBroken, Violation, refuse
-from domain.members import Member
-from domain.policy import Policy
-from domain.step_details import (
+from domain.admission import guards
+from domain.admission.details import (
     AdmissionDecision,
     ConversionMeeting,
     ConversionOutcome,
     PoliticalReview,
     ReviewConclusion,
-    StepDetails,
 )
-from domain.steps import BY_NUMBER, BY_SLUG, Step
-
-
-class Basis(StrEnum):
-    """A-1.2: why this organization receives the application."""
-
-    WORK_UNIT = "work_unit"
-    STUDY_UNIT = "study_unit"
-    RESIDENCE = "residence"
-    MOBILE = "mobile"
-
-
-class Applicant(ValueObject):
-    name: str = Field(min_length=1, max_length=100)
-    birth_date: date
-    unit: str | None = Field(default=None, description="work or study unit, or residence (A-1.2)")
-
-
-class CaseStatus(StrEnum):
-    OPEN = "open"
-    WITHDRAWN = "withdrawn"
-    TERMINATED = "terminated"
-    REJECTED = "rejected"
-    ARCHIVED = "archived"
-
-
-REJECTED_SLUG = "admission_rejected"
-
-
-@dataclass(frozen=True, slots=True)
-class StepRecord:
-    """One recorded step as the case remembers it. ``version`` orders records within the case."""
-
-    number: int
-    slug: str
-    details: StepDetails
-    context: Context
-    waived: tuple[str, ...]
-    version: int
-
-    @property
-    def occurred_on(self) -> date:
-        return self.context.occurred_on
-
-    @property
-    def recorded_at(self) -> datetime:
-        return self.context.recorded_at
-
-
-@dataclass(slots=True)
-class ExceptionRecord:
-    step: str
-    rule: str
-    reason: str
-    context: Context
-    version: int
-    used: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """What a step's rules need from outside the case, gathered by the service."""
-
-    today: date
-    approving_committee_id: UUID
-    members: Mapping[UUID, Member | None]
-    policy: Policy
+from domain.admission.steps import BY_EVENT, BY_SLUG, FIRST, Step
+from domain.admission.values import (
+    Applicant,
+    CaseStatus,
+    ExceptionRecord,
+    Facts,
+    StepRecord,
+)
+from domain.context import Context
+from domain.dates import add_months, add_years
+from domain.errors import RulesBroken, Violation, refuse
+from domain.members import Member
+from domain.workflow import StepDetails
 
 
 class AdmissionCase(Aggregate):
@@ -114,7 +51,7 @@ class AdmissionCase(Aggregate):
         self.branch_unit = branch_unit
         self.status = CaseStatus.OPEN
         self.records: list[StepRecord] = [
-            StepRecord(1, BY_NUMBER[1].slug, StepDetails(), context, (), 1)
+            StepRecord(FIRST.number, FIRST.slug, FIRST.slug, StepDetails(), context, (), 1)
         ]
         self.exceptions: list[ExceptionRecord] = []
         self.extensions: list[tuple[int, int]] = []  # (months, version)
@@ -134,7 +71,7 @@ class AdmissionCase(Aggregate):
         context: Context,
         today: date,
     ) -> AdmissionCase:
-        violations = admission_rules.check_submission(applicant, basis, context, today)
+        violations = guards.check_submission(applicant, basis, context, today)
         if violations:
             raise RulesBroken(violations)
         return cls(
@@ -147,39 +84,44 @@ class AdmissionCase(Aggregate):
             context=context,
         )
 
-    # Reading the case.
+    # Reading the case. Steps are named by their slugs.
 
     @property
     def is_open(self) -> bool:
         return self.status is CaseStatus.OPEN
 
-    def records_of(self, number: int) -> list[StepRecord]:
-        return [record for record in self.records if record.number == number]
+    @property
+    def applied_on(self) -> date:
+        return self.records[0].occurred_on
 
-    def latest(self, number: int) -> StepRecord | None:
-        found = self.records_of(number)
+    def records_of(self, step: str) -> list[StepRecord]:
+        assert step in BY_SLUG, step
+        return [record for record in self.records if record.step == step]
+
+    def latest(self, step: str) -> StepRecord | None:
+        found = self.records_of(step)
         return found[-1] if found else None
 
-    def has(self, number: int) -> bool:
-        return self.latest(number) is not None
+    def has(self, step: str) -> bool:
+        return self.latest(step) is not None
 
     @property
     def round_started_at(self) -> int:
         """The version of the last probation extension: a conversion round starts there."""
         return self.extensions[-1][1] if self.extensions else 0
 
-    def in_current_round(self, number: int) -> list[StepRecord]:
-        return [r for r in self.records_of(number) if r.version > self.round_started_at]
+    def in_current_round(self, step: str) -> list[StepRecord]:
+        return [r for r in self.records_of(step) if r.version > self.round_started_at]
 
     @property
     def admitting_meeting(self) -> StepRecord | None:
         """The latest branch meeting on admission (step 15): the one that counts."""
-        return self.latest(15)
+        return self.latest("branch_meeting_admitted")
 
     @property
     def approval(self) -> StepRecord | None:
-        approval = self.latest(17)
-        return approval if approval and approval.slug != REJECTED_SLUG else None
+        approval = self.latest("admission_approved")
+        return approval if approval and not approval.is_rejection else None
 
     @property
     def probation_start(self) -> date | None:
@@ -202,7 +144,7 @@ class AdmissionCase(Aggregate):
     @property
     def party_standing_from(self) -> date | None:
         """A-24.3: party standing counts from the end of probation, once conversion is approved."""
-        return self.probation_end if self.has(24) else None
+        return self.probation_end if self.has("conversion_approved") else None
 
     def exceptions_open_for(self, slug: str) -> list[ExceptionRecord]:
         return [e for e in self.exceptions if e.step == slug and not e.used]
@@ -210,7 +152,7 @@ class AdmissionCase(Aggregate):
     # Commands.
 
     def take_step(self, step: Step, details: StepDetails, context: Context, facts: Facts) -> None:
-        violations = admission_rules.check_step(self, step, details, context, facts)
+        violations = guards.check_step(self, step, details, context, facts)
         waived = self._waivable(step, violations)
         remaining = [v for v in violations if v.rule.id not in waived]
         if remaining:
@@ -238,22 +180,23 @@ class AdmissionCase(Aggregate):
     def _record_step(
         self, slug: str, details: StepDetails, context: Context, waived: tuple[str, ...]
     ) -> None:
-        number = BY_SLUG[slug].number if slug != REJECTED_SLUG else 17
-        self.records.append(
-            StepRecord(number, slug, details, context, tuple(waived), self.version + 1)
+        step = BY_EVENT[slug]
+        record = StepRecord(
+            step.number, step.slug, slug, details, context, tuple(waived), self.version + 1
         )
+        self.records.append(record)
         for rule_id in waived:
-            exceptions = self.exceptions_open_for(BY_NUMBER[number].slug)
+            exceptions = self.exceptions_open_for(step.slug)
             next(e for e in exceptions if e.rule == rule_id).used = True
-        if slug == REJECTED_SLUG:
+        if record.is_rejection:
             self.status = CaseStatus.REJECTED
-        elif number == 25:
-            self.status = CaseStatus.ARCHIVED
+        elif step.closes:
+            self.status = step.closes
 
     def grant_exception(
         self, *, step: Step, rule_id: str, reason: str, context: Context, facts: Facts
     ) -> None:
-        violations = admission_rules.check_exception(self, step, rule_id, reason, context, facts)
+        violations = guards.check_exception(self, step, rule_id, reason, context, facts)
         if violations:
             raise RulesBroken(violations)
         self._grant_exception(step=step.slug, rule=rule_id, reason=reason.strip(), context=context)
@@ -263,7 +206,7 @@ class AdmissionCase(Aggregate):
         self.exceptions.append(ExceptionRecord(step, rule, reason, context, self.version + 1))
 
     def withdraw(self, *, reason: str, context: Context, today: date) -> None:
-        admission_rules.check_closing(self, context, today)
+        guards.check_closing(self, context, today)
         self._withdraw(reason=reason, context=context)
 
     @event("Withdrawn")
@@ -272,7 +215,7 @@ class AdmissionCase(Aggregate):
         self.closing = (reason, context)
 
     def terminate(self, *, reason: str, context: Context, today: date) -> None:
-        admission_rules.check_closing(self, context, today)
+        guards.check_closing(self, context, today)
         self._terminate(reason=reason, rule=None, context=context)
 
     @event("Terminated")
@@ -285,7 +228,7 @@ class AdmissionCase(Aggregate):
         self.extensions.append((months, self.version + 1))
 
     def transfer(self, *, to_branch_id: UUID, context: Context, today: date) -> None:
-        admission_rules.check_closing(self, context, today)
+        guards.check_closing(self, context, today)
         if to_branch_id == self.branch_id:
             raise refuse("A-T", "转入党支部与原党支部相同。", "The case is already in that branch.")
         self._transfer(from_branch_id=self.branch_id, to_branch_id=to_branch_id, context=context)
@@ -296,9 +239,13 @@ class AdmissionCase(Aggregate):
         self.branch_id = to_branch_id
 
 
+# Cases stored before the domain was split into packages name their class by its old module.
+register_topic("domain.admission:AdmissionCase", AdmissionCase)
+
+
 def event_slug(step: Step, details: StepDetails) -> str:
-    if isinstance(details, AdmissionDecision) and not details.approved:
-        return REJECTED_SLUG
+    if isinstance(details, AdmissionDecision) and not details.approved and step.rejected_slug:
+        return step.rejected_slug
     return step.slug
 
 

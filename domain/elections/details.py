@@ -1,8 +1,7 @@
-"""The steps of a term-change election (DOMAIN.md §4) and the facts each one records."""
+"""The facts each step of a term-change election records (DOMAIN.md §4), and the request."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from uuid import UUID
@@ -10,7 +9,7 @@ from uuid import UUID
 from pydantic import Field
 
 from domain.context import ValueObject
-from domain.step_details import StepDetails, one_of
+from domain.workflow import StepDetails, one_of
 
 
 class MeetingForm(StrEnum):
@@ -67,34 +66,3 @@ class Ballot(StepDetails):
 class Officers(StepDetails):
     secretary_id: UUID
     deputy_ids: tuple[UUID, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ElectionStep:
-    number: int
-    slug: str
-    zh: str
-    details: type[StepDetails]
-    by_parent: bool  # decided by the parent organization; else taken by the organization itself
-    rejected_slug: str | None = None
-
-
-ELECTION_STEPS: tuple[ElectionStep, ...] = (
-    ElectionStep(
-        2, "election_request_approved", "上级批复", Decision, True, "election_request_rejected"
-    ),
-    ElectionStep(3, "candidates_nominated", "候选人初步人选", Nomination, False),
-    ElectionStep(
-        4,
-        "candidate_list_approved",
-        "预备人选报上级审查同意",
-        Decision,
-        True,
-        "candidate_list_rejected",
-    ),
-    ElectionStep(5, "election_held", "党员大会选举", Ballot, False),
-    ElectionStep(6, "officers_elected", "选举书记、副书记", Officers, False),
-    ElectionStep(7, "results_reported", "选举结果报告", StepDetails, False),
-    ElectionStep(8, "officers_approved", "批准书记、副书记", Decision, True, "officers_rejected"),
-)
-ELECTION_STEP_BY_SLUG = {step.slug: step for step in ELECTION_STEPS}

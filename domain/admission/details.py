@@ -1,4 +1,4 @@
-"""The facts each step records besides its metadata: one small value object per kind of step.
+"""The facts each admission step records besides its metadata: one value object per kind of step.
 
 Fields whose allowed values a hard rule names (A-3.2, A-10.1, A-23.3) are plain strings here so
 that a wrong value is refused with that rule's id rather than as a malformed body; their allowed
@@ -9,20 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
 from uuid import UUID
 
 from pydantic import Field
 
-from domain.context import ValueObject
-
-
-def one_of(values: type[StrEnum]) -> Any:
-    return {"enum": [v.value for v in values]}
-
-
-class StepDetails(ValueObject):
-    """A step with no facts of its own."""
+from domain.workflow import StepDetails, one_of
 
 
 class ActivistSource(StrEnum):
