@@ -1,11 +1,11 @@
 """The request and response schemas of /admissions (its routes: api/routes/admissions.py)."""
 
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas import EntryIn
+from api.schemas import EntryIn, StepRecorded
 from domain.admission.case import AdmissionCase
 from domain.admission.findings import case_findings
 from domain.admission.progress import next_steps, stage
@@ -41,12 +41,7 @@ class StageOut(BaseModel):
     name_zh: str
 
 
-class RecordedStep(BaseModel):
-    number: int
-    slug: str
-    version: int
-    occurred_on: date
-    recorded_at: datetime
+class RecordedStep(StepRecorded):
     waived: list[str]
 
 

@@ -1,11 +1,11 @@
 """The request and response schemas of /elections (its routes: api/routes/elections.py)."""
 
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas import EntryIn
+from api.schemas import EntryIn, StepRecorded
 from domain.elections.details import Ballot, ElectionRequest, Officers
 from domain.elections.election import Election
 from domain.elections.findings import election_findings
@@ -19,12 +19,8 @@ class ElectionCreate(EntryIn, ElectionRequest):
     organization_id: UUID = Field(description="the organization whose committee is renewed")
 
 
-class RecordedStep(BaseModel):
-    number: int
-    slug: str
-    version: int
-    occurred_on: date
-    recorded_at: datetime
+class RecordedStep(StepRecorded):  # its own name, as the OpenAPI document has it
+    pass
 
 
 class RoundOut(BaseModel):

@@ -48,6 +48,16 @@ class Written(BaseModel):
         )
 
 
+class StepRecorded(BaseModel):
+    """A step as a case's or an election's response lists it (each adds its own fields)."""
+
+    number: int
+    slug: str
+    version: int
+    occurred_on: date
+    recorded_at: datetime
+
+
 class EventOut(BaseModel):
     """One event of an aggregate's history, with all its metadata."""
 

@@ -17,17 +17,10 @@ from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
 from api.history import history_out
 from api.schemas import EventOut
 from api.step_routes import add_step_routes
+from domain import commands
 from domain.admission.case import AdmissionCase
 from domain.admission.steps import STEPS
-from domain.commands import (
-    Command,
-    GrantException,
-    SubmitApplication,
-    TakeStep,
-    TerminateCase,
-    TransferCase,
-    WithdrawCase,
-)
+from domain.commands import Command
 from domain.context import Actor
 from memberflow.bootstrap import Memberflow
 
@@ -50,7 +43,7 @@ def _handle(memberflow: Memberflow, command: Command, actor: Actor, request_id: 
 def submit_application(
     body: AdmissionCreate, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
 ) -> CasePublic:
-    command = SubmitApplication(body.applicant, body.branch_id, body.basis, body.entry())
+    command = commands.SubmitApplication(body.applicant, body.branch_id, body.basis, body.entry())
     return _handle(memberflow, command, actor, request_id)
 
 
@@ -98,7 +91,7 @@ def grant_exception(
     actor: Writer,
     request_id: RequestId,
 ) -> CasePublic:
-    command = GrantException(case_id, body.step, body.rule, body.reason, body.entry())
+    command = commands.GrantException(case_id, body.step, body.rule, body.reason, body.entry())
     return _handle(memberflow, command, actor, request_id)
 
 
@@ -106,7 +99,7 @@ def grant_exception(
 def withdraw(
     case_id: UUID, body: ClosingIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
 ) -> CasePublic:
-    command = WithdrawCase(case_id, body.reason, body.entry())
+    command = commands.WithdrawCase(case_id, body.reason, body.entry())
     return _handle(memberflow, command, actor, request_id)
 
 
@@ -114,7 +107,7 @@ def withdraw(
 def terminate(
     case_id: UUID, body: ClosingIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
 ) -> CasePublic:
-    command = TerminateCase(case_id, body.reason, body.entry())
+    command = commands.TerminateCase(case_id, body.reason, body.entry())
     return _handle(memberflow, command, actor, request_id)
 
 
@@ -122,7 +115,7 @@ def terminate(
 def transfer(
     case_id: UUID, body: TransferIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
 ) -> CasePublic:
-    command = TransferCase(case_id, body.to_branch_id, body.entry())
+    command = commands.TransferCase(case_id, body.to_branch_id, body.entry())
     return _handle(memberflow, command, actor, request_id)
 
 
@@ -130,7 +123,7 @@ add_step_routes(
     router,
     STEPS[1:],
     subject="case_id",
-    command=TakeStep,
+    command=commands.TakeStep,
     answer=_handle,
     response_model=CasePublic,
 )

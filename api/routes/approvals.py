@@ -4,6 +4,7 @@ on an item. Decisions are not taken here: they are the workflow steps themselves
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
@@ -130,16 +131,30 @@ def _written(memberflow: Memberflow, command: Command, actor: Actor, request_id:
     return Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
 
 
-@router.post("/{item}/claim", response_model=Written, summary="Take the item into one's hands")
-def claim(
-    item: ItemPath,
-    memberflow: MemberflowDep,
-    actor: Writer,
-    request_id: RequestId,
-    body: Annotated[ActionIn | None, Body()] = None,
-) -> Written:
-    entry = (body or ActionIn()).entry(memberflow)
-    return _written(memberflow, ClaimItem(item, entry), actor, request_id)
+def _add_bare_action(name: str, command: Callable[[str, Entry], Command], summary: str) -> None:
+    """``POST /approvals/{item}/<name>``: an action whose body, the entry, may be left out."""
+
+    def act(
+        item: ItemPath,
+        memberflow: MemberflowDep,
+        actor: Writer,
+        request_id: RequestId,
+        body: Annotated[ActionIn | None, Body()] = None,
+    ) -> Written:
+        entry = (body or ActionIn()).entry(memberflow)
+        return _written(memberflow, command(item, entry), actor, request_id)
+
+    router.add_api_route(
+        f"/{{item}}/{name}",
+        act,
+        methods=["POST"],
+        response_model=Written,
+        name=name,
+        summary=summary,
+    )
+
+
+_add_bare_action("claim", ClaimItem, "Take the item into one's hands")
 
 
 @router.post("/{item}/assign", response_model=Written, summary="Assign the item to a colleague")
@@ -158,13 +173,4 @@ def comment(
     return _written(memberflow, command, actor, request_id)
 
 
-@router.post("/{item}/acknowledge", response_model=Written, summary="Acknowledge a filing (备案)")
-def acknowledge(
-    item: ItemPath,
-    memberflow: MemberflowDep,
-    actor: Writer,
-    request_id: RequestId,
-    body: Annotated[ActionIn | None, Body()] = None,
-) -> Written:
-    entry = (body or ActionIn()).entry(memberflow)
-    return _written(memberflow, AcknowledgeItem(item, entry), actor, request_id)
+_add_bare_action("acknowledge", AcknowledgeItem, "Acknowledge a filing (备案)")

@@ -28,6 +28,8 @@ from domain.context import Context
 from domain.dates import add_months, add_years
 from domain.errors import RulesBroken, Violation, refuse
 from domain.members import Member
+from domain.organizations import Organization
+from domain.persons import Person
 from domain.workflow import StepDetails
 
 
@@ -62,25 +64,24 @@ class AdmissionCase(Aggregate):
     def submit(
         cls,
         *,
-        person_id: UUID,
+        person: Person,
         applicant: Applicant,
-        branch_id: UUID,
+        branch: Organization,
         basis: str,
-        branch_unit: str | None,
-        earlier_case_id: UUID | None,
         context: Context,
         today: date,
     ) -> AdmissionCase:
+        """Step 1: open a case for ``person`` at ``branch``, linked to the person's last case."""
         violations = guards.check_submission(applicant, basis, context, today)
         if violations:
             raise RulesBroken(violations)
         return cls(
-            person_id=person_id,
+            person_id=person.id,
             applicant=applicant,
-            branch_id=branch_id,
+            branch_id=branch.id,
             basis=basis,
-            branch_unit=branch_unit,
-            earlier_case_id=earlier_case_id,
+            branch_unit=branch.unit,
+            earlier_case_id=person.latest_case_id,
             context=context,
         )
 

@@ -17,7 +17,7 @@ from domain.admission.values import Applicant, Basis, Facts
 from domain.context import Context, Role
 from domain.dates import age_on
 from domain.errors import RulesBroken, Violation
-from domain.workflow import StepDetails
+from domain.workflow import StepDetails, check_date
 
 if TYPE_CHECKING:
     from domain.admission.case import AdmissionCase
@@ -27,18 +27,6 @@ V = Violation.of
 # The hard rules the commands other than steps check, for audit views (the timeline).
 TRANSFER_RULES: tuple[str, ...] = (*CLOSING_RULES, "A-T")
 EXCEPTION_RULES: tuple[str, ...] = (*CLOSING_RULES, "O-1", "MF-EXCEPTION")
-
-
-def check_date(context: Context, today: date) -> list[Violation]:
-    if context.occurred_on <= today:
-        return []
-    return [
-        V(
-            "MF-FUTURE-DATE",
-            f"{context.occurred_on} 晚于 {today}。",
-            f"{context.occurred_on} is after {today}.",
-        )
-    ]
 
 
 def check_submission(

@@ -16,7 +16,7 @@ from domain.elections.steps import ELECTION_STEP_BY_EVENT, ElectionStep
 from domain.elections.values import ElectionFacts, ElectionRecord, ElectionStatus
 from domain.errors import RulesBroken
 from domain.organizations import Organization
-from domain.workflow import StepDetails
+from domain.workflow import StepDetails, check_date
 
 
 class Election(Aggregate):
@@ -35,7 +35,7 @@ class Election(Aggregate):
     def open(
         cls, *, organization: Organization, request: ElectionRequest, context: Context, today: date
     ) -> Election:
-        found = guards.check_date(context, today)
+        found = check_date(context, today)
         found += guards.by_own_organization(organization.id, context)
         found += guards.check_request(organization, request)
         if found:

@@ -4,7 +4,6 @@ record names them; and the rules of the request itself (E-1.1, E-1.4, E-2.1)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -14,25 +13,13 @@ from domain.elections.steps import ElectionStep, Taker
 from domain.elections.values import ElectionFacts, ElectionStatus
 from domain.errors import Violation
 from domain.organizations import Organization
-from domain.workflow import StepDetails
+from domain.workflow import StepDetails, check_date
 
 if TYPE_CHECKING:
     from domain.elections.election import Election
 
 V = Violation.of
 DELEGATES_CONGRESS_MEMBERS = 500  # 选举条例 Art. 4
-
-
-def check_date(context: Context, today: date) -> list[Violation]:
-    if context.occurred_on <= today:
-        return []
-    return [
-        V(
-            "MF-FUTURE-DATE",
-            f"{context.occurred_on} 晚于 {today}。",
-            f"{context.occurred_on} is after {today}.",
-        )
-    ]
 
 
 def by_own_organization(organization_id: UUID, context: Context) -> list[Violation]:

@@ -39,12 +39,10 @@ def submit_application(command: SubmitApplication, unit: Unit) -> Changes:
         name=applicant.name, birth_date=applicant.birth_date, context=context
     )
     case = AdmissionCase.submit(
-        person_id=person.id,
+        person=person,
         applicant=applicant,
-        branch_id=branch.id,
+        branch=branch,
         basis=command.basis,
-        branch_unit=branch.unit,
-        earlier_case_id=person.latest_case_id,
         context=context,
         today=unit.today,
     )

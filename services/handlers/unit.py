@@ -11,11 +11,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from domain.admission.guards import check_date
 from domain.commands import Entry
 from domain.context import Context
 from domain.errors import RulesBroken
 from domain.policy import Policy
+from domain.workflow import check_date
 from services.applications import (
     Approvals,
     AuditLog,
