@@ -1,5 +1,5 @@
 """``memberflow audit verify`` and ``memberflow audit checkpoint``: the hash chain of the event logs
-(adapters/chain.py, docs/tamper-evidence.md)."""
+(the package adapters/chain/, docs/tamper-evidence.md)."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ from adapters.chain.checkpoints import (
 )
 from adapters.chain.recorders import ChainedRecorder, chained
 from adapters.chain.verification import Report, verify
+from cli.session import opened
 from domain.audit import AccessAction, AccessScope
-from memberflow import bootstrap, logging
 from memberflow.bootstrap import Memberflow
 from memberflow.settings import Settings
 from services.access import record_cli_access
@@ -32,6 +32,13 @@ def _recorders(memberflow: Memberflow) -> list[ChainedRecorder]:
     """Every event log of the service (each application that ``bootstrap.build`` made)."""
     apps = [value for value in vars(memberflow).values() if isinstance(value, Application)]
     return list(chained(app.recorder for app in apps))
+
+
+def _trusted(checkpoint: Path) -> Checkpoint:
+    """The checkpoint in the file, refused unless the configured key signed it."""
+    signed = Checkpoint.from_json(checkpoint.read_text(encoding="utf-8"))
+    check_signature(signed, signing_key(Settings()).public_key())
+    return signed
 
 
 def _show(report: Report, console: Console) -> None:
@@ -52,13 +59,6 @@ def _show(report: Report, console: Console) -> None:
     console.print("[green]intact[/green]" if report.ok else "[red]TAMPERED[/red]")
 
 
-def _quiet_settings() -> Settings:
-    """The report is the output: log warnings only, and to standard error."""
-    settings = Settings()
-    logging.configure(settings.model_copy(update={"log_level": "WARNING"}))
-    return settings
-
-
 def verify_command(
     checkpoint: Annotated[
         Path | None,
@@ -67,22 +67,16 @@ def verify_command(
     as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
 ) -> None:
     """Verify the hash chain of every event log; exit 1 at the first break."""
-    settings = _quiet_settings()
     console = Console()
-    signed: Checkpoint | None = None
     try:
-        if checkpoint is not None:
-            signed = Checkpoint.from_json(checkpoint.read_text(encoding="utf-8"))
-            check_signature(signed, signing_key(settings).public_key())
-        memberflow = bootstrap.build(settings)
-        try:
+        # An untrusted checkpoint is refused before the store is opened.
+        signed = _trusted(checkpoint) if checkpoint is not None else None
+        with opened(quiet=True) as memberflow:
             report = verify(_recorders(memberflow), signed)
             scope = AccessScope(
                 kind="store", detail=f"checkpoint {checkpoint}" if checkpoint else None
             )
             record_cli_access(memberflow.bus, AccessAction.VERIFY, scope)
-        finally:
-            memberflow.close()
     except CheckpointRefused as error:
         console.print(f"[red]checkpoint refused[/red]: {error}")
         raise typer.Exit(1) from None
@@ -100,20 +94,16 @@ def checkpoint_command(
     ] = None,
 ) -> None:
     """Sign the head of every verified event log (Ed25519); auditors keep the file outside."""
-    settings = _quiet_settings()
-    memberflow = bootstrap.build(settings)
-    try:
+    with opened(quiet=True) as memberflow:
         report = verify(_recorders(memberflow))
         record_cli_access(memberflow.bus, AccessAction.CHECKPOINT, AccessScope(kind="store"))
-    finally:
-        memberflow.close()
     if not report.ok:
         _show(report, Console(stderr=True))
         typer.echo(
             "refused: the chain is broken; a checkpoint would sign tampered history", err=True
         )
         raise typer.Exit(1)
-    signed = make_checkpoint(report, signing_key(settings))
+    signed = make_checkpoint(report, signing_key(memberflow.settings))
     if out is None:
         typer.echo(signed.to_json(), nl=False)
     else:

@@ -12,13 +12,12 @@ from rich.console import Console
 from rich.progress import Progress, TaskID
 from rich.table import Table
 
+from cli import read_models
+from cli.session import opened
 from domain.audit import AccessAction, AccessScope
 from domain.dates import business_date
 from domain.errors import NotFound
-from memberflow import bootstrap, logging
-from memberflow.settings import Settings
-from projections.reconcile import reconcile
-from projections.registry import ALL_MODELS
+from projections.reconcile import Reconciliation, reconcile
 from services.access import record_cli_access
 from services.replay.jurisdiction import replay
 from services.replay.rendering import write_files
@@ -49,10 +48,7 @@ def replay_command(
     start, end = _day(from_, "--from"), _day(to, "--to")
     if start and end and start > end:
         raise typer.BadParameter("--from is after --to")
-    settings = Settings()
-    logging.configure(settings.model_copy(update={"log_level": "WARNING"}))
-    memberflow = bootstrap.build(settings)
-    try:
+    with opened(quiet=True) as memberflow:
         scope = AccessScope(kind="organization", id=str(org), period_from=start, period_to=end)
         record_cli_access(memberflow.bus, AccessAction.REPLAY, scope)
         with Progress() as progress:
@@ -77,8 +73,6 @@ def replay_command(
             except NotFound:
                 raise typer.BadParameter(f"no organization {org}") from None
         json_path, html_path = write_files(report, out, business_date(memberflow.clock.now()))
-    finally:
-        memberflow.close()
     totals = ", ".join(f"{kind} {count}" for kind, count in report.totals.items()) or "none"
     typer.echo(
         f"{len(report.cases)} cases, {len(report.elections)} elections, "
@@ -88,20 +82,12 @@ def replay_command(
     typer.echo(f"wrote {html_path}")
 
 
-def reconcile_command(
-    name: Annotated[str | None, typer.Argument(help="one read model; default: all of them")] = None,
-) -> None:
+def reconcile_command(name: read_models.ReadModelName = None) -> None:
     """Rebuild every read model from the event logs into scratch tables and compare it with the
     live one; list every difference and exit 1 if there is any."""
-    names = [model.name for model in ALL_MODELS]
-    if name is not None and name not in names:
-        raise typer.BadParameter(f"unknown read model {name!r}; one of: {', '.join(names)}")
-    settings = Settings()
-    logging.configure(settings.model_copy(update={"log_level": "WARNING"}))
-    memberflow = bootstrap.build(settings)
-    read_models = memberflow.read_models
+    chosen = read_models.chosen(name)
     console = Console(width=200)
-    try:
+    with opened(quiet=True) as memberflow:
         scope = AccessScope(kind="read_models", id=name)
         record_cli_access(memberflow.bus, AccessAction.RECONCILE, scope)
         with Progress(console=console, transient=True) as progress:
@@ -112,9 +98,14 @@ def reconcile_command(
                     task, description=f"re-deriving {model}", completed=done, total=total
                 )
 
-            result = reconcile(read_models, [name] if name else None, progress=advance)
-    finally:
-        memberflow.close()
+            result = reconcile(memberflow.read_models, chosen, progress=advance)
+    _show(result, console)
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+def _show(result: Reconciliation, console: Console) -> None:
+    """One line a read model, then a table of every row that differs, if any does."""
     for model in result.models:
         where = ", ".join(f"{log} {position}" for log, position in model.positions.items())
         state = "same" if model.ok else "DIFFERENT"
@@ -139,4 +130,3 @@ def reconcile_command(
                         ", ".join(f"{c}={v}" for c, v in zip(difference.columns, row, strict=True)),
                     )
     console.print(table)
-    raise typer.Exit(1)

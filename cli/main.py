@@ -1,4 +1,4 @@
-"""The ``memberflow`` command: serve, token, demo-data, projections."""
+"""The ``memberflow`` command: serve, token, demo-data, and the projections and audit groups."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import demo
 from api.app import create_app
 from cli.audit import audit_cli
 from cli.projections import projections_cli
+from cli.session import open_memberflow, opened
 from domain.context import Role
-from memberflow import bootstrap, logging
 from memberflow.settings import Settings
 from services import tokens
 
@@ -28,9 +28,7 @@ def serve(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
 ) -> None:
     """Run the HTTP service on the configured store."""
-    settings = Settings()
-    logging.configure(settings)
-    app = create_app(bootstrap.build(settings))
+    app = create_app(open_memberflow())  # the app closes memberflow when it stops
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
 
 
@@ -58,15 +56,11 @@ def demo_data(
     cases: Annotated[int, typer.Option(help="how many admission cases to open")] = 60,
 ) -> None:
     """Fill the configured store with a small realistic setting (skipped if it is not empty)."""
-    settings = Settings()
-    logging.configure(settings.model_copy(update={"log_level": "WARNING"}))
-    memberflow = bootstrap.build(settings)
-    try:
-        summary = demo.fill(memberflow, members=members, cases=cases)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
-    finally:
-        memberflow.close()
+    with opened(quiet=True) as memberflow:
+        try:
+            summary = demo.fill(memberflow, members=members, cases=cases)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
     typer.echo(summary.describe())
 
 
