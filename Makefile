@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11+ and make are all they need):
 #   make run   — a virtual environment, demo data on the embedded SQLite store, the service on :8000
 #   make test  — a virtual environment, ruff, strict mypy and the whole test suite (SQLite and PostgreSQL)
+#   make test-fast — the rule tests alone, on the in-memory store: feedback on a rule in seconds
 
 VENV    ?= .venv
 PYTHON  ?= python3
@@ -8,13 +9,21 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test test-fast lint lock clean
 
-$(INSTALLED): pyproject.toml
+# The development environment is exactly requirements-dev.lock; memberflow itself is installed
+# editable on top of it, without resolving anything again.
+$(INSTALLED): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	$(VENV)/bin/pip install --quiet -r requirements-dev.lock
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
+
+# After changing the dependencies in pyproject.toml: pin the development environment again.
+lock: $(INSTALLED)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--no-header --quiet -o requirements-dev.lock
 
 run: $(INSTALLED)
 	$(VENV)/bin/memberflow demo-data
@@ -27,6 +36,9 @@ lint: $(INSTALLED)
 
 test: lint
 	$(VENV)/bin/pytest
+
+test-fast: $(INSTALLED)
+	$(VENV)/bin/pytest tests/rules --store memory
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache .hypothesis

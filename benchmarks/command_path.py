@@ -66,9 +66,9 @@ def _setting(memberflow: Memberflow) -> tuple[UUID, UUID, Actor]:
     ).subject_id
     contact = bus.handle(
         RegisterMember(
+            branch,
             "联系人",
             date(1970, 1, 1),
-            branch,
             MemberStatus.FULL,
             date(2000, 1, 1),
             None,

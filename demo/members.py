@@ -81,9 +81,9 @@ def import_members(
         joined = on - timedelta(days=rng.randint(2 * 365, 32 * 365))
         birth = joined - timedelta(days=rng.randint(20 * 365, 34 * 365))
         command = RegisterMember(
+            branch.id,
             names.new(),
             birth,
-            branch.id,
             MemberStatus.FULL,
             joined,
             add_years(joined, 1),
@@ -109,9 +109,9 @@ def transfers_thread(
         birth = joined - timedelta(days=rng.randint(22 * 365, 35 * 365))
         branch = rng.choice(tree.branches)
         command = RegisterMember(
+            branch.id,
             names.new(),
             birth,
-            branch.id,
             MemberStatus.PROBATIONARY,
             joined,
             None,

@@ -70,9 +70,9 @@ class SetDevelopmentPlan:
 
 @dataclass(frozen=True, slots=True)
 class RegisterMember:
+    branch_id: UUID
     name: str
     birth_date: date
-    branch_id: UUID
     status: MemberStatus
     joined_on: date
     full_since: date | None

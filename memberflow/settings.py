@@ -118,8 +118,11 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.data_dir / 'memberflow.db'}"
 
     @property
-    def store_kind(self) -> Literal["sqlite", "postgresql"]:
-        return "postgresql" if self.resolved_database_url.startswith("postgres") else "sqlite"
+    def store_kind(self) -> Literal["sqlite", "postgresql", "memory"]:
+        url = self.resolved_database_url
+        if url.startswith("postgres"):
+            return "postgresql"
+        return "memory" if url.startswith("memory://") else "sqlite"
 
     @property
     def resolved_log_format(self) -> Literal["console", "json"]:

@@ -2,13 +2,15 @@
 
 One small interface for both stores: transactions that run SQL written with ``?`` placeholders.
 Read models never share a transaction with the event store; they only read its notification log.
+With the in-memory store (``memory://``) they live in a temporary SQLite file, removed on close.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -77,6 +79,21 @@ class SQLiteDatabase:
         pass
 
 
+class TemporarySQLiteDatabase(SQLiteDatabase):
+    """The read models of the in-memory store: a SQLite file of their own, since the events they
+    follow outlive no memberflow either. A file in WAL mode rather than ``:memory:``, so that a
+    connection per transaction, on any thread, works as it does on the embedded store's file."""
+
+    def __init__(self, lock_timeout: int) -> None:
+        self.directory = tempfile.TemporaryDirectory(prefix="memberflow-read-models-")
+        super().__init__(Path(self.directory.name) / "read_models.db", lock_timeout)
+        with closing(sqlite3.connect(self.path)) as connection:
+            connection.execute("PRAGMA journal_mode = WAL")
+
+    def close(self) -> None:
+        self.directory.cleanup()
+
+
 class _PostgresTransaction:
     def __init__(self, connection: psycopg.Connection[Row]) -> None:
         self.connection = connection
@@ -130,6 +147,8 @@ class PostgresDatabase:
 
 def open_database(settings: Settings) -> SQLiteDatabase | PostgresDatabase:
     url = settings.resolved_database_url
+    if settings.store_kind == "memory":
+        return TemporarySQLiteDatabase(settings.db_lock_timeout_seconds)
     if settings.store_kind == "sqlite":
         return SQLiteDatabase(
             Path(url.removeprefix("sqlite:///")), settings.db_lock_timeout_seconds

@@ -1,0 +1,65 @@
+"""Stores written before the domain was split into packages still load: the aggregates' old topics
+(``domain.admission:AdmissionCase``, ``domain.elections:Election``) resolve to the moved classes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from domain.commands import Entry, RequestElection
+from domain.elections.details import ElectionRequest
+from memberflow.bootstrap import Memberflow, build
+from tests.support.world import World
+
+OLD_TOPICS = {
+    "domain.admission.case:AdmissionCase": "domain.admission:AdmissionCase",
+    "domain.elections.election:Election": "domain.elections:Election",
+}
+
+
+def _rename_topics(database: str) -> int:
+    """Rewrite the stored topics (event types and the created events' originator topics) as the
+    store before the move wrote them; how many rows changed."""
+    changed = 0
+    with sqlite3.connect(database) as connection:
+        for table in ("membership_events", "organizations_events"):
+            for new, old in OLD_TOPICS.items():
+                changed += connection.execute(
+                    f"UPDATE {table} SET topic = replace(topic, ?, ?), "
+                    "state = CAST(replace(CAST(state AS TEXT), ?, ?) AS BLOB) "
+                    "WHERE topic LIKE ?",
+                    (new, old, new, old, f"{new}%"),
+                ).rowcount
+    return changed
+
+
+@pytest.mark.stores("sqlite")
+def test_cases_and_elections_stored_under_their_old_topics_still_load(
+    world: World, memberflow: Memberflow
+) -> None:
+    case_id = world.case_before(8)
+    world.clock.set_day(date(2026, 10, 1))
+    request = ElectionRequest(
+        seats=5,
+        secretary_seats=1,
+        deputy_seats=1,
+        meeting_form="member_meeting",
+        planned_date=date(2026, 12, 1),
+    )
+    command = RequestElection(world.ids["branch"], request, Entry(date(2026, 10, 1)))
+    election_id = world.run(command, "secretary").subject_id
+    before = (world.case(case_id).version, memberflow.organizations.election(election_id).version)
+    database = memberflow.settings.resolved_database_url.removeprefix("sqlite:///")
+    memberflow.close()
+
+    assert _rename_topics(database) >= before[0] + before[1]
+    reopened = build(memberflow.settings, world.clock)
+    try:
+        case = reopened.membership.case(case_id)
+        election = reopened.organizations.election(election_id)
+        assert (case.version, election.version) == before
+        assert case.has("development_target_designated")
+    finally:
+        reopened.close()

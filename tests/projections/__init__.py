@@ -1,0 +1,1 @@
+"""The read models: following the logs exactly once, rebuilds, crashes, reconcile and replay."""

@@ -1,0 +1,516 @@
+"""Rules about the case as a whole: A-T, A-P, A-X, exceptions (DOMAIN.md §0) and MF-*."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from domain.admission.findings import case_findings
+from domain.admission.values import Applicant, CaseStatus
+from domain.commands import (
+    Entry,
+    GrantException,
+    SetDevelopmentPlan,
+    SubmitApplication,
+    TakeStep,
+    TransferCase,
+    WithdrawCase,
+)
+from domain.errors import RulesBroken
+from domain.persons import Person
+from domain.workflow import StepDetails
+from tests.support.world import World
+
+
+def refused_with(call: Callable[[], object]) -> set[str]:
+    """The rule ids of the refusal ``call`` must raise."""
+    with pytest.raises(RulesBroken) as excinfo:
+        call()
+    return {v.rule.id for v in excinfo.value.violations}
+
+
+def transfer(world: World, case_id: UUID, to: str, on: date) -> None:
+    world.clock.set_day(on)
+    world.run(TransferCase(case_id, world.ids[to], Entry(on)), "secretary")
+
+
+def withdraw(world: World, case_id: UUID, on: date) -> None:
+    world.clock.set_day(on)
+    world.run(WithdrawCase(case_id, "本人撤回", Entry(on)), "secretary")
+
+
+# A-T: transfer.
+
+
+def test_A_T_transfer_to_the_same_branch_refused(world: World) -> None:
+    case_id = world.case_before(5)
+    assert refused_with(lambda: transfer(world, case_id, "branch", date(2023, 5, 1))) == {"A-T"}
+    case = world.case(case_id)
+    assert case.branch_id == world.ids["branch"]
+    assert case.transfers == []
+
+
+@pytest.mark.parametrize("target", ["pc", "gb", "wc", "pc2"])
+def test_A_T_transfer_to_a_non_branch_refused(world: World, target: str) -> None:
+    case_id = world.case_before(5)
+    assert refused_with(lambda: transfer(world, case_id, target, date(2023, 5, 1))) == {"A-T"}
+    assert world.case(case_id).branch_id == world.ids["branch"]
+
+
+def test_A_T_transfer_moves_the_case_and_keeps_its_history(world: World) -> None:
+    case_id = world.case_before(5)
+    before = [(r.number, r.occurred_on, r.version) for r in world.case(case_id).records]
+
+    transfer(world, case_id, "branch_b", date(2023, 5, 1))
+
+    case = world.case(case_id)  # read back from the store
+    assert case.branch_id == world.ids["branch_b"]
+    assert [(r.number, r.occurred_on, r.version) for r in case.records] == before
+    assert len(case.transfers) == 1
+    from_id, to_id, context = case.transfers[0]
+    assert (from_id, to_id) == (world.ids["branch"], world.ids["branch_b"])
+    assert context.occurred_on == date(2023, 5, 1)
+    events = [type(e).__name__ for e in world.memberflow.membership.history(case_id)]
+    assert events[-1] == "Transferred"
+
+
+def test_A_T_time_served_before_a_transfer_counts(world: World) -> None:
+    """A-T: the year of A-7.1 runs from the designation in the old branch."""
+    case_id = world.case_before(5)
+    transfer(world, case_id, "branch_b", date(2023, 5, 1))
+    world.step(case_id, "contacts_assigned")
+    world.step(case_id, "activist_assessed", on=date(2023, 10, 1))
+    world.step(case_id, "activist_assessed", on=date(2024, 3, 1))
+    world.step(case_id, "development_target_designated", on=date(2024, 4, 10))
+    assert world.case(case_id).has("development_target_designated")
+
+
+def test_A_T_transferred_case_is_approved_by_the_new_branchs_committee(world: World) -> None:
+    """A-T with O-1: moved under branch2, the working committee decides, not pc."""
+    case_id = world.case_before(13)
+    transfer(world, case_id, "branch2", date(2024, 6, 25))
+    assert refused_with(lambda: world.step(case_id, "pre_review_passed", by="official")) == {
+        "A-13.1"
+    }
+    world.step(case_id, "pre_review_passed", by="wc_official")
+    assert world.case(case_id).has("pre_review_passed")
+
+
+def test_A_T_a_closed_case_cannot_be_transferred(world: World) -> None:
+    case_id = world.case_before(5)
+    withdraw(world, case_id, date(2023, 4, 20))
+    assert refused_with(lambda: transfer(world, case_id, "branch_b", date(2023, 5, 1))) == {
+        "MF-CASE-CLOSED"
+    }
+
+
+# A-P: development plans.
+
+
+def set_plan(world: World, org: str, admissions: int, year: int = 2025) -> None:
+    world.clock.set_day(date(2025, 1, 5))
+    world.run(
+        SetDevelopmentPlan(world.ids[org], year, admissions, Entry(date(2025, 1, 5))), "admin"
+    )
+
+
+def plans(world: World, org: str) -> dict[int, int]:
+    return world.memberflow.organizations.organization(world.ids[org]).development_plans
+
+
+@pytest.mark.parametrize("org", ["pc", "wc"])
+def test_A_P_plan_of_an_approving_committee_is_stored(world: World, org: str) -> None:
+    set_plan(world, org, 12)
+    set_plan(world, org, 0, year=2026)
+    assert plans(world, org) == {2025: 12, 2026: 0}
+    set_plan(world, org, 8)
+    assert plans(world, org) == {2025: 8, 2026: 0}
+
+
+@pytest.mark.parametrize("org", ["gb", "branch", "branch2", "pc2"])
+def test_A_P_plan_on_a_non_approving_organization_refused(world: World, org: str) -> None:
+    assert refused_with(lambda: set_plan(world, org, 5)) == {"A-P"}
+    assert plans(world, org) == {}
+
+
+def test_A_P_negative_plan_refused(world: World) -> None:
+    assert refused_with(lambda: set_plan(world, "pc", -1)) == {"A-P"}
+    assert plans(world, "pc") == {}
+
+
+# A-X: one open case per person.
+
+
+def test_A_X_a_second_open_case_for_the_same_person_refused(world: World) -> None:
+    first = world.submit(name="李四", birth_date=date(1999, 9, 9))
+    with pytest.raises(RulesBroken) as excinfo:
+        world.submit(
+            name="李四", birth_date=date(1999, 9, 9), on=date(2023, 6, 1), branch="branch_b"
+        )
+    assert excinfo.value.first.rule.id == "A-X"
+    assert str(first) in excinfo.value.first.detail_en
+    # same name, another birth date: another person
+    world.submit(name="李四", birth_date=date(1999, 9, 10))
+
+
+def test_A_X_after_withdrawal_a_new_case_is_allowed_and_linked(world: World) -> None:
+    first = world.submit(name="李四", birth_date=date(1999, 9, 9))
+    withdraw(world, first, date(2023, 4, 1))
+    assert world.case(first).status is CaseStatus.WITHDRAWN
+
+    second = world.submit(name="李四", birth_date=date(1999, 9, 9), on=date(2023, 6, 1))
+    assert second != first
+    person = world.memberflow.membership.person(Person.create_id("李四", date(1999, 9, 9)))
+    assert person is not None
+    assert person.case_ids == [first, second]
+    assert world.case(second).person_id == world.case(first).person_id
+
+
+def test_A_X_after_termination_a_new_case_is_allowed(world: World) -> None:
+    first = world.case_before(10, name="王二", birth_date=date(1996, 1, 2))
+    world.step(first, "political_review_concluded", conclusion="failed")
+    second = world.submit(name="王二", birth_date=date(1996, 1, 2), on=date(2024, 7, 1))
+    assert world.case(second).is_open
+
+
+def test_A_X_a_registered_member_cannot_apply(world: World) -> None:
+    """A-X: "党员0" born 1975-01-01 is in the registry."""
+    assert refused_with(lambda: world.submit(name="党员0", birth_date=date(1975, 1, 1))) == {"A-X"}
+    assert refused_with(lambda: world.submit(name=" 党员0 ", birth_date=date(1975, 1, 1))) == {
+        "A-X"
+    }
+    world.submit(name="党员0", birth_date=date(1975, 1, 2))
+
+
+# Exceptions (DOMAIN.md §0).
+
+EARLY = date(2024, 4, 1)  # before the year of A-7.1 is up (activist since 2023-04-10)
+
+
+def test_exception_by_official_lets_A_7_1_through_once(world: World) -> None:
+    case_id = world.case_before(7)
+    world.except_(case_id, "development_target_designated", "A-7.1", on=EARLY)
+    world.step(case_id, "development_target_designated", on=EARLY)
+
+    case = world.case(case_id)
+    record = case.latest("development_target_designated")
+    assert record is not None
+    assert record.waived == ("A-7.1",)
+    assert [(e.step, e.rule, e.used) for e in case.exceptions] == [
+        ("development_target_designated", "A-7.1", True)
+    ]
+    findings = case_findings(case, world.memberflow.settings.policy)
+    assert [(f.kind, f.rule) for f in findings if f.kind == "F-EXC"] == [("F-EXC", "A-7.1")]
+
+    other = world.case_before(7)
+    assert refused_with(lambda: world.step(other, "development_target_designated", on=EARLY)) == {
+        "A-7.1"
+    }
+
+
+def test_exception_is_used_once_on_a_repeatable_step(world: World) -> None:
+    """§0: one exception lets one step through; the next meeting without quorum is refused."""
+    case_id = world.case_before(15)
+    no_quorum: dict[str, Any] = {
+        "eligible": 20,
+        "present": 10,
+        "in_favour": 11,
+        "against": 0,
+        "written_opinions": 1,
+    }
+    assert refused_with(lambda: world.step(case_id, "branch_meeting_admitted", **no_quorum)) == {
+        "A-15.2"
+    }
+    world.except_(case_id, "branch_meeting_admitted", "A-15.2", on=date(2024, 7, 15))
+    world.step(case_id, "branch_meeting_admitted", **no_quorum)
+    record = world.case(case_id).latest("branch_meeting_admitted")
+    assert record is not None
+    assert record.waived == ("A-15.2",)
+
+    assert refused_with(
+        lambda: world.step(case_id, "branch_meeting_admitted", on=date(2024, 7, 25), **no_quorum)
+    ) == {"A-15.2"}
+
+
+def test_exception_waives_only_the_named_rule(world: World) -> None:
+    case_id = world.case_before(7)
+    world.except_(case_id, "development_target_designated", "A-7.1", on=EARLY)
+    with pytest.raises(RulesBroken) as excinfo:
+        world.step(case_id, "development_target_designated", on=EARLY, opinions_heard=[])
+    assert {v.rule.id for v in excinfo.value.violations} == {"A-7.3"}
+    case = world.case(case_id)
+    assert not case.has("development_target_designated")
+    assert [e.used for e in case.exceptions] == [False]  # still there for the corrected entry
+
+    world.step(case_id, "development_target_designated", on=EARLY)
+    assert world.case(case_id).exceptions[0].used
+
+
+def test_exception_for_one_step_does_not_waive_another(world: World) -> None:
+    case_id = world.case_before(11)
+    world.except_(case_id, "development_target_designated", "A-7.1", on=date(2024, 6, 1))
+    assert refused_with(lambda: world.step(case_id, "training_completed", days=1, hours=8)) == {
+        "A-11.1"
+    }
+    world.except_(case_id, "training_completed", "A-11.1", on=date(2024, 6, 5))
+    world.step(case_id, "training_completed", days=1, hours=8)
+    record = world.case(case_id).latest("training_completed")
+    assert record is not None
+    assert record.waived == ("A-11.1",)
+
+
+@pytest.mark.parametrize("by", ["secretary", "pc2_official", "wc_official", "secretary2"])
+def test_exception_from_anyone_but_the_approving_committee_refused_with_O_1(
+    world: World, by: str
+) -> None:
+    case_id = world.case_before(7)
+    with pytest.raises(RulesBroken) as excinfo:
+        world.except_(case_id, "development_target_designated", "A-7.1", on=EARLY, by=by)
+    assert {v.rule.id for v in excinfo.value.violations} == {"O-1"}
+    assert world.case(case_id).exceptions == []
+    assert refused_with(lambda: world.step(case_id, "development_target_designated", on=EARLY)) == {
+        "A-7.1"
+    }
+
+
+def test_exception_for_branch2_case_comes_from_the_working_committee(world: World) -> None:
+    case_id = world.case_before(5, branch="branch2", unit="市档案馆")
+    assert refused_with(
+        lambda: world.except_(case_id, "contacts_assigned", "A-5.1", on=date(2023, 4, 15))
+    ) == {"O-1"}
+    world.except_(case_id, "contacts_assigned", "A-5.1", on=date(2023, 4, 15), by="wc_official")
+    assert len(world.case(case_id).exceptions) == 1
+
+
+@pytest.mark.parametrize(
+    ("step", "rule_id"),
+    [
+        ("development_target_designated", "A-11.1"),
+        ("development_target_designated", "A-9.1"),
+        ("training_completed", "A-7.1"),
+        ("committee_interview_held", "O-1"),  # authority is never waived
+        ("admission_approved", "A-17.1"),
+        ("contacts_assigned", "MF-STEP-REPEATED"),
+        ("contacts_assigned", "MF-FUTURE-DATE"),
+        ("political_review_concluded", "A-10.1"),
+        ("development_target_designated", "NO-SUCH-RULE"),
+    ],
+)
+def test_exception_naming_a_rule_that_does_not_apply_refused_with_MF_EXCEPTION(
+    world: World, step: str, rule_id: str
+) -> None:
+    case_id = world.case_before(7)
+    with pytest.raises(RulesBroken) as excinfo:
+        world.except_(case_id, step, rule_id, on=EARLY)
+    assert {v.rule.id for v in excinfo.value.violations} == {"MF-EXCEPTION"}
+    assert world.case(case_id).exceptions == []
+
+
+def test_exception_for_an_unknown_step_refused_with_MF_EXCEPTION(world: World) -> None:
+    case_id = world.case_before(7)
+    assert refused_with(lambda: world.except_(case_id, "no_such_step", "A-7.1", on=EARLY)) == {
+        "MF-EXCEPTION"
+    }
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\n\t"])
+def test_exception_with_empty_reason_refused_with_MF_EXCEPTION(world: World, reason: str) -> None:
+    case_id = world.case_before(7)
+    assert refused_with(
+        lambda: world.except_(
+            case_id, "development_target_designated", "A-7.1", on=EARLY, reason=reason
+        )
+    ) == {"MF-EXCEPTION"}
+    assert world.case(case_id).exceptions == []
+
+
+def test_exception_reason_is_stored_trimmed(world: World) -> None:
+    case_id = world.case_before(7)
+    world.except_(case_id, "development_target_designated", "A-7.1", on=EARLY, reason="  特殊  ")
+    assert world.case(case_id).exceptions[0].reason == "特殊"
+
+
+def test_exception_on_a_closed_case_refused(world: World) -> None:
+    case_id = world.case_before(7)
+    withdraw(world, case_id, date(2024, 3, 1))
+    assert refused_with(
+        lambda: world.except_(case_id, "development_target_designated", "A-7.1", on=EARLY)
+    ) == {"MF-CASE-CLOSED"}
+
+
+def test_exception_dated_in_the_future_refused(world: World) -> None:
+    case_id = world.case_before(7)
+    world.clock.set_day(date(2024, 3, 31))
+    command = GrantException(
+        case_id, "development_target_designated", "A-7.1", "特殊", Entry(EARLY)
+    )
+    assert refused_with(lambda: world.run(command, "official")) == {"MF-FUTURE-DATE"}
+
+
+def test_exception_for_A_13_1_order_lets_the_official_pre_review_early(world: World) -> None:
+    """§0: step 13's order rule (A-13.1, after step 12) may be excepted by the committee."""
+    case_id = world.case_before(12)
+    world.except_(case_id, "pre_review_passed", "A-13.1", on=date(2024, 6, 15))
+    world.step(case_id, "pre_review_passed", on=date(2024, 6, 15), by="official")
+    record = world.case(case_id).latest("pre_review_passed")
+    assert record is not None
+    assert record.waived == ("A-13.1",)
+
+
+def test_exception_for_A_13_1_does_not_let_a_secretary_pre_review(world: World) -> None:
+    """§0 and O-1: authority is never waived. Step 13's order rule and authority rule share the id
+    A-13.1; an exception granted for A-13.1 must not let a branch secretary pre-review."""
+    case_id = world.case_before(13)
+    world.except_(case_id, "pre_review_passed", "A-13.1", on=date(2024, 6, 25))
+    with pytest.raises(RulesBroken) as excinfo:
+        world.step(case_id, "pre_review_passed", by="secretary")
+    assert excinfo.value.first.rule.id == "A-13.1"
+    assert not world.case(case_id).has("pre_review_passed")
+
+
+# MF-FUTURE-DATE.
+
+
+def test_MF_FUTURE_DATE_a_step_dated_after_today_refused(world: World) -> None:
+    case_id = world.submit()
+    with pytest.raises(RulesBroken) as excinfo:
+        world.step(
+            case_id, "applicant_interviewed", on=date(2023, 3, 21), recorded_on=date(2023, 3, 20)
+        )
+    assert {v.rule.id for v in excinfo.value.violations} == {"MF-FUTURE-DATE"}
+    assert not world.case(case_id).has("applicant_interviewed")
+    world.step(
+        case_id, "applicant_interviewed", on=date(2023, 3, 20), recorded_on=date(2023, 3, 20)
+    )
+    assert world.case(case_id).has("applicant_interviewed")
+
+
+@pytest.mark.parametrize(
+    ("utc_now", "accepted"),
+    [
+        (datetime(2023, 3, 20, 15, 59, tzinfo=UTC), False),  # 23:59 on the 20th in Shanghai
+        (datetime(2023, 3, 20, 16, 0, tzinfo=UTC), True),  # midnight: the 21st in Shanghai
+    ],
+)
+def test_MF_FUTURE_DATE_today_is_the_day_in_Asia_Shanghai(
+    world: World, utc_now: datetime, accepted: bool
+) -> None:
+    case_id = world.submit()
+    world.clock.current = utc_now
+    command = TakeStep(case_id, "applicant_interviewed", StepDetails(), Entry(date(2023, 3, 21)))
+    if accepted:
+        world.run(command, "secretary")
+        assert world.case(case_id).has("applicant_interviewed")
+    else:
+        assert refused_with(lambda: world.run(command, "secretary")) == {"MF-FUTURE-DATE"}
+
+
+def test_MF_FUTURE_DATE_an_application_dated_after_today_refused(world: World) -> None:
+    world.clock.set_day(date(2023, 2, 28))
+    command = SubmitApplication(
+        Applicant(name="未来", birth_date=date(1990, 1, 1)),
+        world.ids["branch"],
+        "work_unit",
+        Entry(date(2023, 3, 1)),
+    )
+    assert refused_with(lambda: world.run(command, "secretary")) == {"MF-FUTURE-DATE"}
+    world.clock.set_day(date(2023, 3, 1))
+    world.run(command, "secretary")
+
+
+def test_MF_FUTURE_DATE_a_withdrawal_dated_after_today_refused(world: World) -> None:
+    case_id = world.submit()
+    world.clock.set_day(date(2023, 3, 10))
+    command = WithdrawCase(case_id, "撤回", Entry(date(2023, 3, 11)))
+    assert refused_with(lambda: world.run(command, "secretary")) == {"MF-FUTURE-DATE"}
+    assert world.case(case_id).is_open
+
+
+# MF-STEP-REPEATED.
+
+
+@pytest.mark.parametrize(
+    ("number", "slug"),
+    [(2, "applicant_interviewed"), (3, "activist_designated"), (5, "contacts_assigned")],
+)
+def test_MF_STEP_REPEATED_a_non_repeatable_step_twice_refused(
+    world: World, number: int, slug: str
+) -> None:
+    case_id = world.case_before(number + 1)
+    assert world.case(case_id).has(slug)
+    with pytest.raises(RulesBroken) as excinfo:
+        world.step(case_id, slug)
+    assert {v.rule.id for v in excinfo.value.violations} == {"MF-STEP-REPEATED"}
+    assert len(world.case(case_id).records_of(slug)) == 1
+
+
+def test_MF_STEP_REPEATED_assessment_is_repeatable(world: World) -> None:
+    case_id = world.case_before(6)
+    for day in (date(2023, 10, 1), date(2024, 3, 1), date(2024, 4, 1)):
+        world.step(case_id, "activist_assessed", on=day)
+    assert len(world.case(case_id).records_of("activist_assessed")) == 3
+
+
+def test_MF_STEP_REPEATED_is_not_waived_by_an_exception(world: World) -> None:
+    case_id = world.case_before(6)
+    assert refused_with(
+        lambda: world.except_(case_id, "contacts_assigned", "MF-STEP-REPEATED", on=date(2023, 5, 1))
+    ) == {"MF-EXCEPTION"}
+
+
+# MF-STEP-ORDER.
+
+
+@pytest.mark.parametrize(
+    ("before", "slug"),
+    [
+        (3, "contacts_assigned"),
+        (3, "activist_assessed"),
+        (5, "development_target_designated"),
+        (7, "political_review_concluded"),
+        (7, "training_completed"),
+        (22, "branch_meeting_converted"),
+    ],
+)
+def test_MF_STEP_ORDER_a_step_before_its_prerequisite_refused(
+    world: World, before: int, slug: str
+) -> None:
+    case_id = world.case_before(before)
+    version = world.case(case_id).version
+    with pytest.raises(RulesBroken) as excinfo:
+        world.step(case_id, slug)
+    assert excinfo.value.first.rule.id == "MF-STEP-ORDER"
+    assert world.case(case_id).version == version
+
+
+def test_MF_STEP_ORDER_contacts_after_activist_designated_accepted(world: World) -> None:
+    case_id = world.case_before(3)
+    assert refused_with(lambda: world.step(case_id, "contacts_assigned")) == {"MF-STEP-ORDER"}
+    world.step(case_id, "activist_designated")
+    world.step(case_id, "contacts_assigned")
+    assert world.case(case_id).has("contacts_assigned")
+
+
+def test_MF_STEP_ORDER_exception_for_the_order_rule_lets_the_step_through(world: World) -> None:
+    """§0: a step's order rule is waivable; the step is recorded with it waived."""
+    case_id = world.case_before(3)
+    world.except_(case_id, "contacts_assigned", "MF-STEP-ORDER", on=date(2023, 4, 1))
+    world.step(case_id, "contacts_assigned", on=date(2023, 4, 1))
+    record = world.case(case_id).latest("contacts_assigned")
+    assert record is not None
+    assert record.waived == ("MF-STEP-ORDER",)
+
+
+# MF-CASE-CLOSED.
+
+
+def test_MF_CASE_CLOSED_no_step_after_withdrawal(world: World) -> None:
+    case_id = world.case_before(3)
+    withdraw(world, case_id, date(2023, 3, 25))
+    assert world.case(case_id).status is CaseStatus.WITHDRAWN
+    assert refused_with(lambda: world.step(case_id, "activist_designated")) == {"MF-CASE-CLOSED"}
+    assert refused_with(lambda: withdraw(world, case_id, date(2023, 4, 1))) == {"MF-CASE-CLOSED"}
