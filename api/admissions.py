@@ -1,9 +1,10 @@
 """The request and response schemas of /admissions (its routes: api/routes/admissions.py)."""
 
 from datetime import date
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.schemas import EntryIn, StepRecorded
 from domain.admission.case import AdmissionCase
@@ -11,12 +12,28 @@ from domain.admission.findings import case_findings
 from domain.admission.progress import next_steps, stage
 from domain.admission.values import Applicant, Basis
 from domain.findings import Finding
+from domain.identity import IdNumber
 from domain.workflow import one_of
 from memberflow.bootstrap import Memberflow
 
 
+class NewApplicant(Applicant):
+    """The applicant of a new application: the citizen ID number is required (O-4)."""
+
+    id_number: IdNumber = Field(
+        max_length=32,
+        description="公民身份号码 (O-4, GB 11643): 18 characters, ISO 7064 MOD 11-2 check "
+        "character, the birth date inside equal to birth_date",
+    )
+
+
+def _as_applicant(applicant: NewApplicant) -> Applicant:
+    """What the case stores is the plain value object, whatever the request's schema was."""
+    return Applicant.model_validate(applicant.model_dump())
+
+
 class AdmissionCreate(EntryIn):
-    applicant: Applicant
+    applicant: Annotated[NewApplicant, AfterValidator(_as_applicant)]
     branch_id: UUID
     basis: str = Field(json_schema_extra=one_of(Basis), description="A-1.2")
 
@@ -148,8 +165,12 @@ def case_public(
         else None,
         party_standing_from=case.party_standing_from,
         transfers=[
-            TransferOut(from_branch_id=old, to_branch_id=new, occurred_on=context.occurred_on)
-            for old, new, context in case.transfers
+            TransferOut(
+                from_branch_id=t.from_branch_id,
+                to_branch_id=t.to_branch_id,
+                occurred_on=t.occurred_on,
+            )
+            for t in case.transfers
         ],
         closing=ClosingOut(reason=case.closing[0], occurred_on=case.closing[1].occurred_on)
         if case.closing

@@ -31,6 +31,7 @@ from domain.admission.details import ActivistDesignation, ContactsAssignment
 from domain.admission.values import Applicant
 from domain.commands import Entry, RegisterMember, RegisterOrganization, SubmitApplication, TakeStep
 from domain.context import Actor, Role
+from domain.identity import compose
 from domain.members import MemberStatus
 from domain.organizations import OrgKind
 from domain.workflow import StepDetails
@@ -94,7 +95,9 @@ def time_memberflow(memberflow: Memberflow, cases: int) -> tuple[int, float]:
     commands = 0
     started = time.perf_counter()
     for i in range(cases):
-        applicant = Applicant(name=f"申请人{i}", birth_date=date(1999, 1, 1))
+        born = date(1999, 1, 1)
+        id_number = compose(f"{110101 + i // 1000}", born, i % 1000)  # O-4: one per applicant
+        applicant = Applicant(name=f"申请人{i}", birth_date=born, id_number=id_number)
         case_id = memberflow.bus.handle(
             SubmitApplication(applicant, branch, "work_unit", Entry(DAY)),
             actor=secretary,

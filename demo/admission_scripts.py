@@ -38,17 +38,22 @@ REVIEW_PASSED = {
 # the calendar (a year is at most 366 days, a month at least 28).
 CLEAN: tuple[Beat, ...] = (
     Beat("applicant_interviewed", 19, documents=(D.INTERVIEW_RECORD,)),
-    Beat("activist_designated", 40, {"source": "member_recommendation"}),
+    Beat(
+        "activist_designated",
+        40,
+        {"source": "member_recommendation"},
+        documents=(D.MEETING_MINUTES,),
+    ),
     Beat("activist_filed", 45),
     Beat("contacts_assigned", 45),
     Beat("activist_assessed", 214, documents=(D.CULTIVATION_RECORD,)),
     Beat("activist_assessed", 366, documents=(D.CULTIVATION_RECORD,)),
-    Beat("development_target_designated", 416),
+    Beat("development_target_designated", 416, documents=(D.MEETING_MINUTES,)),
     Beat("development_target_filed", 421),
     Beat("introducers_assigned", 427),
     Beat("political_review_concluded", 458, REVIEW_PASSED, documents=(D.POLITICAL_REVIEW,)),
     Beat("training_completed", 467, {"days": 3, "hours": 24}, documents=(D.TRAINING_RECORD,)),
-    Beat("branch_committee_reviewed", 477),
+    Beat("branch_committee_reviewed", 477, documents=(D.MEETING_MINUTES,)),
     Beat("pre_review_passed", 488, by_committee=True, documents=(D.PRE_REVIEW_NOTICE,)),
     Beat("application_form_completed", 497, documents=(D.APPLICATION_FORM,)),
     Beat("branch_meeting_admitted", 507, documents=(D.MEETING_MINUTES,)),
@@ -96,14 +101,13 @@ def delayed_from(beats: tuple[Beat, ...], day: int, days: int) -> tuple[Beat, ..
 
 def _special_scripts() -> list[Script]:
     """Scripts that show each outcome and each kind of finding, most telling first."""
-    exception_path = (
+    exception_path = (  # seconded elsewhere for a year: one assessment on file (A-7.2)
         *until(5),
-        Beat("activist_assessed", 150, documents=(D.CULTIVATION_RECORD,)),
-        Beat("activist_assessed", 290, documents=(D.CULTIVATION_RECORD,)),
-        Beat(EXCEPTION, 295, {"step": "development_target_designated", "rule": "A-7.1"}, True),
-        Beat("development_target_designated", 300),
-        Beat("development_target_filed", 305),
-        Beat("introducers_assigned", 311),
+        Beat("activist_assessed", 214, documents=(D.CULTIVATION_RECORD,)),
+        Beat(EXCEPTION, 410, {"step": "development_target_designated", "rule": "A-7.2"}, True),
+        Beat("development_target_designated", 416, documents=(D.MEETING_MINUTES,)),
+        Beat("development_target_filed", 421),
+        Beat("introducers_assigned", 427),
     )
     failed_review = replace(
         until(10)[-1], fields={**REVIEW_PASSED, "conclusion": "failed", "areas": ["政治立场"]}
@@ -113,7 +117,7 @@ def _special_scripts() -> list[Script]:
         # 潮州: the political review was filed after the branch meeting, and the steps in between
         # entered once it was (F-ORDER, with F-LATE on the backfilled entries).
         Script(moved(until(18), "political_review_concluded", 512)),
-        Script(exception_path),  # F-EXC: target designated before a year of cultivation
+        Script(exception_path),  # F-EXC: target designated with one assessment on file
         Script(delayed_from(until(5), 19, 26)),  # F-DEADLINE: interview after 45 days
         Script(until(4), off_unit=True),  # F-OFFUNIT
         Script(late(until(7), "activist_assessed", 50)),  # F-LATE

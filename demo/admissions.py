@@ -56,7 +56,8 @@ def case_threads(
     threads = []
     for script in scripts(cases):
         branch = rng.choice(tree.branches)
-        threads.append(_CaseWriter(script, branch, registry, rng, names.new()).thread(today_))
+        writer = _CaseWriter(script, branch, registry, rng, names.new(), names.id_number)
+        threads.append(writer.thread(today_))
     return threads
 
 
@@ -69,6 +70,7 @@ class _CaseWriter:
     registry: Registry
     rng: random.Random
     name: str
+    id_number: Callable[[date], str]  # O-4: the applicant's 公民身份号码, from the birth date
     _vouchers: list[UUID] = field(default_factory=list)
 
     def thread(self, today_: date) -> Thread:
@@ -93,7 +95,9 @@ class _CaseWriter:
     def _submission(self, on: date) -> Move:
         birth = on - timedelta(days=self.rng.randint(19 * 365 + 5, 38 * 365))
         unit = OTHER_UNIT if self.script.off_unit else self.branch.unit
-        applicant = Applicant(name=self.name, birth_date=birth, unit=unit)
+        applicant = Applicant(
+            name=self.name, birth_date=birth, unit=unit, id_number=self.id_number(birth)
+        )
         entry = Entry(on, documents=(self._document(D.APPLICATION_LETTER),))
         command = SubmitApplication(applicant, self.branch.id, Basis.WORK_UNIT.value, entry)
         return Move(on, self.branch.secretary, command)
@@ -105,7 +109,7 @@ class _CaseWriter:
         entry = Entry(on, documents=tuple(self._document(k) for k in beat.documents))
         if beat.slug == EXCEPTION:
             step, rule = beat.fields["step"], beat.fields["rule"]
-            reason = "经党委集体研究，该同志表现突出，同意提前确定为发展对象"
+            reason = "该同志外派挂职一年，仅有一次考察记录，经党委集体研究同意"
             return lambda case_id: GrantException(case_id, step, rule, reason, entry)
         if beat.slug == WITHDRAWAL:
             return lambda case_id: WithdrawCase(case_id, "本人申请撤回", entry)
@@ -122,6 +126,8 @@ class _CaseWriter:
         if beat.slug == "development_target_designated":
             heard_on = on - timedelta(days=7)
             return {"opinions_heard": [{"group": g, "heard_on": heard_on} for g in OpinionGroup]}
+        if beat.slug == "committee_interview_held":
+            return {"interviewers": [{"name": "党委组织员", "capacity": "organizer"}]}
         if beat.slug in ("branch_meeting_admitted", "branch_meeting_converted"):
             return _vote(max(3, len(self.registry.voters(self.branch.id))), self.rng)
         return {}

@@ -65,7 +65,9 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
 }
 # Where each organization stands today. "current": a term from before the system went live, still
 # running; "overdue": a term that ended without an election (E-OVERDUE); "completed": renewed since
-# the system went live; any other: the script of an election under way (or rejected) by today.
+# the system went live; any other: the script of an election under way (or rejected) by today. An
+# approved election that has held no ballot yet plans its meeting after today, so that its request
+# still covers the ended term.
 # A branch needs two members with rights to elect its secretary from two candidates, so every
 # story plays out from 40 members on; with fewer, elections a branch cannot hold are left out and
 # its term simply runs out.
@@ -173,8 +175,25 @@ class Planner:
         ends_on = elections[0].meeting_on
         if plot == "resubmitted":  # asked for late: the term had ended a while before
             ends_on = elections[0].dates(self.lead)[0] - timedelta(rng.randint(30, 90))
+        elections[-1] = self._on_schedule(elections[-1])
         started_on, earlier = self._history(ends_on, years)
         return Story(started_on, (*earlier, *elections), extended_on)
+
+    def _on_schedule(self, planned: Planned) -> Planned:
+        """An approved election still waiting for its ballot meets after today, so that its request
+        still covers the ended term (E-OVERDUE: an approved request covers it only until the
+        planned date). The request was made as early as before, with that much more notice."""
+        waiting = "request_approved" in planned.actions and not any(
+            ACTION_DAYS[a][0] for a in planned.actions
+        )
+        if not waiting or planned.meeting_on > self.today:
+            return planned
+        meeting_on = self.today + timedelta(days=7)
+        lead = self.lead
+        more = (add_months(meeting_on, -lead) - add_months(planned.meeting_on, -lead)).days
+        moved = replace(planned, meeting_on=meeting_on, notice=planned.notice + more)
+        assert moved.dates(lead) == planned.dates(lead)
+        return moved
 
     def _planned(self, actions: tuple[str, ...], meeting_on: date) -> Planned:
         return Planned(actions, meeting_on, self.rng.randint(3, 12))

@@ -80,6 +80,9 @@ def import_members(
         branch = tree.branches[index % len(tree.branches)]
         joined = on - timedelta(days=rng.randint(2 * 365, 32 * 365))
         birth = joined - timedelta(days=rng.randint(20 * 365, 34 * 365))
+        # O-4: a few old paper records lack the ID number; the registry then knows the member by
+        # name, birth date and branch.
+        id_number = None if index % 15 == 14 else names.id_number(birth)
         command = RegisterMember(
             branch.id,
             names.new(),
@@ -90,6 +93,7 @@ def import_members(
             standing.rights_suspended,
             standing.under_party_probation,
             Entry(on, comment="系统上线时导入"),
+            id_number,
         )
         member_id = runner.run(command, ADMIN, on)
         registry.members[branch.id] += 1
@@ -118,6 +122,7 @@ def transfers_thread(
             False,
             False,
             Entry(on, comment="组织关系转入"),
+            names.id_number(birth),
         )
         moves.append(Move(on, ADMIN, command))
     return Thread(sorted(moves, key=lambda m: m.recorded_on))

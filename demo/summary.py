@@ -9,7 +9,7 @@ from uuid import UUID
 
 from demo.runner import Runner, Thread
 from demo.tree import Tree
-from domain.elections.progress import request_approved
+from domain.elections.progress import election_covers
 from domain.elections.values import ElectionStatus
 from memberflow.bootstrap import Memberflow
 
@@ -77,4 +77,5 @@ def _is_overdue(memberflow: Memberflow, organization_id: UUID, today_: date) -> 
     organization = memberflow.organizations.organization(organization_id)
     open_id = organization.open_election_id
     election = memberflow.organizations.election(open_id) if open_id else None
-    return organization.overdue_on(today_, request_approved(election))
+    grace = memberflow.settings.policy.election_overdue_grace_days
+    return organization.overdue_on(today_, election_covers(election, today_, grace))

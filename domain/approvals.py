@@ -18,7 +18,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.admission.case import AdmissionCase
-from domain.admission.details import ConversionMeeting, ConversionOutcome
+from domain.admission.details import ConversionMeeting
 from domain.admission.steps import STEPS
 from domain.admission.values import CaseStatus
 from domain.context import Context
@@ -135,9 +135,10 @@ def case_items(case: AdmissionCase) -> list[Item]:
 
 
 def _raises(details: object) -> bool:
-    """A conversion meeting asks for approval only when it passed with the outcome convert."""
+    """A conversion meeting asks for approval only when it passed; whatever it resolved (convert,
+    extend, cancel) takes effect only when the committee approves it (A-24.4)."""
     if isinstance(details, ConversionMeeting):
-        return details.passed and details.outcome == ConversionOutcome.CONVERT
+        return details.passed
     return True
 
 

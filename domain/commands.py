@@ -12,6 +12,7 @@ from domain.context import DocumentRef
 from domain.elections.details import ElectionRequest
 from domain.members import MemberStatus
 from domain.organizations import OrgKind
+from domain.standing import StandingChange
 from domain.workflow import StepDetails
 
 
@@ -76,8 +77,19 @@ class RegisterMember:
     status: MemberStatus
     joined_on: date
     full_since: date | None
-    rights_suspended: bool
+    rights_suspended: bool  # the import's flags: the standing holds from the entry's date
     under_party_probation: bool
+    entry: Entry
+    id_number: str | None = None  # 公民身份号码 (O-4); optional for imported members
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeStanding:
+    """A dated change of a member's standing (O-2, O-3): on ``entry.occurred_on``."""
+
+    member_id: UUID
+    change: StandingChange
+    reason: str
     entry: Entry
 
 
@@ -174,6 +186,7 @@ Command = (
     | TakeElectionStep
     | SetDevelopmentPlan
     | RegisterMember
+    | ChangeStanding
     | SubmitApplication
     | TakeStep
     | GrantException

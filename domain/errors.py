@@ -10,16 +10,31 @@ from domain.rulebook import Rule, rule
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One broken hard rule, with what was wrong in this instance."""
+    """One broken hard rule, with what was wrong in this instance.
+
+    ``final``: no exception reaches it, even where its rule may be waived (A-17.2 beyond six
+    months). ``advisory``: it refuses nothing, but an exception granted for its rule is used by it
+    and recorded as waived (A-17.2 within six months: the exception is the special reason).
+    """
 
     rule: Rule
     detail_zh: str
     detail_en: str
+    final: bool = False
+    advisory: bool = False
 
     @classmethod
-    def of(cls, rule_id: str, zh: str = "", en: str = "") -> Violation:
+    def of(
+        cls,
+        rule_id: str,
+        zh: str = "",
+        en: str = "",
+        *,
+        final: bool = False,
+        advisory: bool = False,
+    ) -> Violation:
         found = rule(rule_id)
-        return cls(found, _join(found.zh, zh), _join(found.en, en))
+        return cls(found, _join(found.zh, zh), _join(found.en, en), final, advisory)
 
 
 def _join(sentence: str, detail: str) -> str:

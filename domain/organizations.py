@@ -138,9 +138,11 @@ class Organization(Aggregate):
 
     # Terms and elections (DOMAIN.md §4).
 
-    def overdue_on(self, day: date, election_approved: bool) -> bool:
-        """E-OVERDUE: the term has ended, and no approved election or extension covers ``day``."""
-        return self.term is not None and self.term.ends_on < day and not election_approved
+    def overdue_on(self, day: date, covered_by_election: bool) -> bool:
+        """E-OVERDUE: the term, with its extensions (E-X.1), ended before ``day`` and the election
+        under way does not cover ``day`` (``domain.elections.progress.election_covers``: an approved
+        request until its planned date plus the policy's grace, or a ballot held by then)."""
+        return self.term is not None and self.term.ends_on < day and not covered_by_election
 
     def extend_term(self, *, months: int, reason: str, context: Context) -> None:
         """E-X.1: the parent delays (months > 0) or advances (months < 0) the next election."""

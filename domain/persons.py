@@ -8,20 +8,25 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.context import Context
-from domain.members import person_key
+from domain.identity import person_key
 
 PERSON_NAMESPACE = UUID("0b7f3f5a-3c1e-4f0e-b1f4-5a9e3d2c7b21")
 
 
 class Person(Aggregate):
     @staticmethod
-    def create_id(name: str, birth_date: date) -> UUID:
-        return uuid5(PERSON_NAMESPACE, person_key(name, birth_date))
+    def create_id(id_number: str | None, name: str, birth_date: date) -> UUID:
+        """O-4: from the citizen ID number; name and birth date only for the people of records
+        written before O-4, whose applications carry no ID number."""
+        return uuid5(PERSON_NAMESPACE, person_key(id_number, name, birth_date))
 
     @event("Registered")
-    def __init__(self, name: str, birth_date: date, context: Context) -> None:
+    def __init__(
+        self, name: str, birth_date: date, context: Context, id_number: str | None = None
+    ) -> None:
         self.name = name
         self.birth_date = birth_date
+        self.id_number = id_number
         self.case_ids: list[UUID] = []
 
     @property

@@ -12,6 +12,7 @@ class Policy:
     political_review_valid_months: int = 12  # → F-STALE
     conversion_meeting_grace_months: int = 3  # → F-DEADLINE
     election_request_lead_months: int = 1  # E-1.3 → F-DEADLINE
+    election_overdue_grace_days: int = 0  # E-OVERDUE: days an approved request covers past its date
     primary_committee_term_years: int = 5  # 任期意见 2018
     general_branch_term_years: int = 3
     branch_term_years: int = 3

@@ -15,6 +15,15 @@ class Severity(StrEnum):
     SOFT = "soft"
 
 
+# DOMAIN.md §0: the only rules an exception may waive, because the regulation itself allows special
+# circumstances or because a paper record may lack a detail. Every other rule — order, age, the
+# activist's year, introducers, the political review, the meetings' votes, the committee's
+# interview, authority, standing, dates, closed cases — holds without exception.
+WAIVABLE = frozenset(
+    {"A-3.3", "A-5.1", "A-7.2", "A-7.3", "A-11.1", "A-17.2", "A-22.1", "A-23.2", "A-25.1"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
@@ -22,6 +31,10 @@ class Rule:
     zh: str
     en: str
     severity: Severity = Severity.HARD
+
+    @property
+    def waivable(self) -> bool:
+        return self.id in WAIVABLE
 
 
 _RULES = [
@@ -53,8 +66,9 @@ _RULES = [
     Rule(
         "MF-EXCEPTION",
         "DOMAIN.md §0",
-        "例外只能针对该步骤适用的硬性规则，且必须写明理由。",
-        "An exception must name a hard rule that applies to the named step, with a written reason.",
+        "例外只能针对该步骤检查的、DOMAIN.md §0 列为可例外的硬性规则，且必须写明理由。",
+        "An exception names a rule the step checks that DOMAIN.md §0 lists as waivable, with a "
+        "written reason.",
     ),
     Rule(
         "MF-ORG-TREE",
@@ -75,10 +89,24 @@ _RULES = [
         "This election has ended; nothing more can be recorded on it.",
     ),
     Rule(
+        "MF-NO-TERM",
+        "DOMAIN.md §4; 党章 Art. 10 (派出的代表机关)",
+        "工委是派出机关，没有任期，不进行换届选举。",
+        "A working committee is an appointed body: it has no term and holds no term-change "
+        "election.",
+    ),
+    Rule(
         "MF-INBOX",
         "DOMAIN.md §5",
         "待办事项由其所等待的组织办理。",
         "An item is handled by the organization it waits for.",
+    ),
+    Rule(
+        "MF-STANDING",
+        "党章 Art. 7; DOMAIN.md §1 O-2, O-3",
+        "党员身份和权利的变动须与名册中的记录相符，日期须在入党之后。",
+        "A change of a member's standing must fit the registry's record of that member, "
+        "on a date after joining.",
     ),
     # §1 Organizations.
     Rule(
@@ -96,9 +124,18 @@ _RULES = [
     ),
     Rule(
         "O-3",
-        "细则 Art. 3 (registry)",
-        "党员名册中没有该党员的记录。",
-        "The member registry holds no record of this member.",
+        "细则 Art. 3 (registry); 党章 Art. 7",
+        "党员名册须有每名党员的记录（状态、所在党支部和日期），且记录前后一致。",
+        "The registry holds a consistent record (status, branch, dates) of every member.",
+    ),
+    Rule(
+        "O-4",
+        "GB 11643-1999; DOMAIN.md §1",
+        "以公民身份号码识别本人：18 位，末位为 ISO 7064 MOD 11-2 校验码，其中的出生日期须与所填出生日期"
+        "一致；新的入党申请必须填写。",
+        "A person is identified by the citizen ID number: 18 characters ending in an ISO 7064 MOD "
+        "11-2 check character, with the birth date inside it equal to the birth date given; a new "
+        "application must state it.",
     ),
     # §2 Admission.
     Rule(
@@ -115,7 +152,7 @@ _RULES = [
     ),
     Rule(
         "A-2.1",
-        "细则 Art. 7",
+        "细则 Art. 7 (inferred)",
         "谈话须在递交入党申请书之后。",
         "The interview follows the application.",
     ),
@@ -128,7 +165,7 @@ _RULES = [
     ),
     Rule(
         "A-3.1",
-        "细则 Art. 8",
+        "细则 Art. 8 (inferred)",
         "确定入党积极分子须在谈话之后。",
         "An activist is designated after the interview.",
     ),
@@ -177,7 +214,7 @@ _RULES = [
     ),
     Rule(
         "A-7.3",
-        "细则 Art. 13",
+        "细则 Art. 13 (inferred)",
         "确定发展对象须听取党小组、培养联系人、党员和群众意见，并记录。",
         "The opinions of the party group, contacts, members and non-members are heard and recorded.",
     ),
@@ -201,7 +238,7 @@ _RULES = [
     ),
     Rule(
         "A-10.2",
-        "细则 Art. 16",
+        "细则 Art. 16 (inferred)",
         "未经政治审查或政治审查不合格的，不能发展入党。",
         "Without a passed political review nobody is admitted.",
     ),
@@ -211,6 +248,12 @@ _RULES = [
         "支部大会时政治审查结论已超过一年。",
         "The political review is more than a year old at the branch meeting.",
         Severity.SOFT,
+    ),
+    Rule(
+        "A-10.4",
+        "细则 Art. 16 (inferred)",
+        "政治审查可在支部大会讨论接收前重新进行，以最近一次结论为准。",
+        "The political review may be renewed before the branch meeting; the latest counts.",
     ),
     Rule(
         "A-11.1",
@@ -226,13 +269,13 @@ _RULES = [
     ),
     Rule(
         "A-13.1",
-        "细则 Art. 19; O-1",
+        "细则 Art. 19 (inferred); O-1",
         "预审须在支部委员会审查之后，并由审批党委进行。",
         "Pre-review follows the branch committee's review and is done by the approving committee.",
     ),
     Rule(
         "A-13.2",
-        "细则 Art. 19",
+        "细则 Art. 19 (inferred)",
         "预审结果应书面通知党支部，并发放入党志愿书。",
         "The pre-review result is given in writing and the application form is issued.",
         Severity.SOFT,
@@ -246,13 +289,13 @@ _RULES = [
     ),
     Rule(
         "A-14.1",
-        "细则 Art. 19",
+        "细则 Art. 19 (inferred)",
         "填写入党志愿书须在预审之后。",
         "The application form is completed after the pre-review.",
     ),
     Rule(
         "A-15.1",
-        "细则 Art. 20",
+        "细则 Art. 20 (inferred)",
         "支部大会讨论接收须在填写入党志愿书之后。",
         "The branch meeting follows the application form.",
     ),
@@ -270,13 +313,13 @@ _RULES = [
     ),
     Rule(
         "A-15.4",
-        "细则 Arts. 20, 21",
+        "细则 Arts. 20, 21 (inferred)",
         "表决人数不一致：到会人数不能超过应到人数，票数不能超过到会人数与书面意见之和。",
         "Counts are inconsistent: present ≤ eligible and votes ≤ present + written opinions.",
     ),
     Rule(
         "A-15.5",
-        "细则 Art. 21",
+        "细则 Art. 21 (inferred)",
         "讨论两个以上发展对象入党时，须逐个讨论和表决。",
         "Each candidate is discussed and voted on individually.",
     ),
@@ -287,14 +330,20 @@ _RULES = [
         "The committee's interview is held after the branch meeting and before the approval.",
     ),
     Rule(
+        "A-16.2",
+        "党章 Art. 5 (inferred)",
+        "须记录谈话人：党委委员或组织员，写明姓名。",
+        "The interviewers are recorded by name, as committee members or organizers.",
+    ),
+    Rule(
         "A-17.1",
-        "细则 Art. 23; O-1",
+        "细则 Art. 23 (inferred); O-1",
         "审批只能由审批党委集体讨论决定。",
         "Only the approving committee approves, by collective decision.",
     ),
     Rule(
         "A-17.2",
-        "细则 Art. 23 (inferred)",
+        "细则 (inferred)",
         "上级党委应在支部大会后三个月内审批；特殊情况可延长至六个月并写明原因。",
         "Approval comes within 3 months of the branch meeting; up to 6 months with a recorded reason.",
     ),
@@ -304,23 +353,28 @@ _RULES = [
         "预备期自支部大会通过之日起计算，为一年。",
         "Probation starts on the branch meeting's date and lasts one year.",
     ),
-    Rule("A-18.1", "细则 Art. 24", "报组织部门备案须在审批之后。", "Filing follows the approval."),
+    Rule(
+        "A-18.1",
+        "细则 (added in 2014; article inferred)",
+        "报组织部门备案须在审批之后。",
+        "Filing follows the approval.",
+    ),
     Rule(
         "A-19.1",
-        "细则 Art. 25",
+        "细则 Art. 25 (inferred)",
         "编入党支部和党小组须在审批之后。",
         "Assignment to a branch and group follows the approval.",
     ),
     Rule("A-20.1", "党章 Art. 6", "入党宣誓须在审批之后。", "The oath follows the approval."),
     Rule(
         "A-21.1",
-        "细则 Art. 26",
+        "细则 Art. 26 (inferred)",
         "预备期教育考察须在审批之后。",
         "Probation assessments follow the approval.",
     ),
     Rule(
         "A-22.1",
-        "细则 Art. 30",
+        "细则 Art. 30 (inferred)",
         "转正申请须在预备期最后一个月或期满后书面提出。",
         "The written conversion request comes in the last month of probation or later.",
     ),
@@ -332,7 +386,7 @@ _RULES = [
     ),
     Rule(
         "A-23.2",
-        "细则 Art. 30",
+        "细则 Art. 33 (inferred)",
         "预备期满后党支部应及时讨论转正，不能提前。",
         "The conversion meeting is held on or after the end of probation.",
     ),
@@ -344,13 +398,13 @@ _RULES = [
     ),
     Rule(
         "A-24.1",
-        "细则 Art. 34; O-1",
+        "细则 Art. 34 (inferred); O-1",
         "转正只能由审批党委审批。",
         "Only the approving committee approves the conversion.",
     ),
     Rule(
         "A-24.2",
-        "细则 Art. 34 (practice)",
+        "practice (细则 Art. 34, inferred)",
         "上级党委应在三个月内审批转正。",
         "The conversion is approved within 3 months.",
         Severity.SOFT,
@@ -360,6 +414,12 @@ _RULES = [
         "党章 Art. 7",
         "党龄从预备期满转为正式党员之日算起。",
         "Party standing counts from the end of probation.",
+    ),
+    Rule(
+        "A-24.4",
+        "细则 Art. 32",
+        "转正、延长预备期和取消预备党员资格，须经支部大会讨论通过和上级党组织批准后生效。",
+        "Conversion, extension and cancellation take effect only when the committee approves.",
     ),
     Rule(
         "A-25.1",
@@ -373,6 +433,13 @@ _RULES = [
         "细则 Art. 12",
         "转接须转入另一个党支部。",
         "A transfer moves the case to another branch.",
+    ),
+    Rule(
+        "A-T.2",
+        "细则 Art. 12 (inferred)",
+        "预审后、审批前转入其他审批党委所属的党支部的，须由新的审批党委重新预审后方可审批。",
+        "Moved after the pre-review to a branch under another approving committee: that "
+        "committee pre-reviews again before it approves.",
     ),
     Rule(
         "A-P",
@@ -392,7 +459,7 @@ _RULES = [
 _ELECTION_RULES = [
     Rule(
         "E-1.1",
-        "选举条例 Art. 6",
+        "选举条例 (inferred)",
         "换届请示须写明委员名额、书记和副书记名额、会议形式和召开时间。",
         "The request states the seats, the secretary and deputy seats, the meeting form and date.",
     ),
@@ -417,7 +484,7 @@ _ELECTION_RULES = [
     ),
     Rule(
         "E-2.1",
-        "选举条例 Art. 6",
+        "选举条例 (inferred)",
         "换届请示只能由上级党组织批复。",
         "Only the parent organization answers the election request.",
     ),
@@ -435,43 +502,44 @@ _ELECTION_RULES = [
     ),
     Rule(
         "E-4.1",
-        "选举条例 Art. 13",
+        "选举条例 Art. 14; Art. 15 for a primary committee (inferred)",
         "候选人预备人选只能由上级党组织审查同意。",
         "Only the parent organization approves the candidate list.",
     ),
     Rule(
         "E-4.2",
         "选举条例 Art. 13",
-        "候选人数应多于应选人数的百分之二十。",
-        "Candidates exceed seats by at least 20%: candidates ≥ ceil(seats × 1.2).",
+        "委员候选人数应多于应选人数的百分之二十（不设委员会的党支部只选书记、副书记的，可以等额）。",
+        "Candidates exceed seats by at least 20%: candidates ≥ ceil(seats × 1.2) (a branch "
+        "without a committee electing only its officers: one candidate a seat).",
     ),
     Rule(
         "E-5.1",
-        "选举条例 Art. 13",
+        "选举条例 Art. 14",
         "选举须在候选人名单经上级同意之后进行。",
         "The election follows the parent's approval of the candidate list.",
     ),
     Rule(
         "E-5.2",
-        "选举条例 Art. 16",
+        "选举条例 (inferred)",
         "有选举权的到会人数须超过应到会人数的五分之四。",
         "More than four fifths of the voters due (after approved exclusions) must be present.",
     ),
     Rule(
         "E-5.3",
-        "选举条例 Art. 23",
+        "选举条例 (inferred)",
         "被选举人获得的赞成票超过实到会有选举权人数的一半，始得当选；票数不能超过到会人数。",
         "A candidate is elected with more votes in favour than half of the voters present.",
     ),
     Rule(
         "E-5.4",
-        "选举条例 Art. 23",
+        "选举条例 (inferred)",
         "当选人数不得多于应选名额；不足时可在未当选的候选人中另行选举。",
         "At most the seats are filled; another ballot is held among the others.",
     ),
     Rule(
         "E-6.1",
-        "选举条例 Art. 25",
+        "选举条例 Art. 20",
         "书记、副书记须从当选的委员中选举产生。",
         "The secretary and deputies are elected from the elected members.",
     ),
@@ -496,8 +564,9 @@ _ELECTION_RULES = [
     Rule(
         "E-OVERDUE",
         "任期意见 2018; 选举条例 Art. 3",
-        "任期届满未换届，且未经批准延期。",
-        "The term has ended without an approved election or extension.",
+        "任期届满未换届，未经批准延期；已批复的换届请示只到拟定选举日期（加政策宽限）为止。",
+        "The term has ended without an approved extension, and no approved election covers it: a "
+        "request covers it until its planned date (plus the policy's grace) unless a ballot is held.",
         Severity.SOFT,
     ),
 ]

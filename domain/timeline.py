@@ -53,7 +53,10 @@ def case_event_rules(event: Event) -> tuple[str, ...]:
         "Withdrawn": CLOSING_RULES,
         "Terminated": CLOSING_RULES,
         "Transferred": TRANSFER_RULES,
-        "ProbationExtended": ("A-23.3",),  # the conversion meeting's outcome
+        "ProbationExtended": (
+            "A-23.3",
+            "A-24.4",
+        ),  # the meeting resolved it, the committee approved
     }.get(name, ())
 
 

@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     policy_political_review_valid_months: int = Field(default=12, ge=1)
     policy_conversion_meeting_grace_months: int = Field(default=3, ge=0)
     policy_election_request_lead_months: int = Field(default=1, ge=0)
+    policy_election_overdue_grace_days: int = Field(default=0, ge=0)
     policy_primary_committee_term_years: int = Field(default=5, ge=1)
     policy_general_branch_term_years: int = Field(default=3, ge=1)
     policy_branch_term_years: int = Field(default=3, ge=1)
@@ -136,6 +137,7 @@ class Settings(BaseSettings):
             political_review_valid_months=self.policy_political_review_valid_months,
             conversion_meeting_grace_months=self.policy_conversion_meeting_grace_months,
             election_request_lead_months=self.policy_election_request_lead_months,
+            election_overdue_grace_days=self.policy_election_overdue_grace_days,
             primary_committee_term_years=self.policy_primary_committee_term_years,
             general_branch_term_years=self.policy_general_branch_term_years,
             branch_term_years=self.policy_branch_term_years,

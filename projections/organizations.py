@@ -1,16 +1,20 @@
 """The organization tree with terms, elections under way and development plans.
 
-It serves subtree queries for every other read model, and the elections calendar.
+It serves subtree queries for every other read model, and the elections calendar. Whether an
+organization is overdue (E-OVERDUE) depends on the day, so the table keeps what the question needs
+of the election under way — when its request was approved, the meeting day it planned, the day of
+its first ballot — and the calendar asks it at read time, as ``ElectionCover.covers`` does.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
 
 from domain.elections.election import Election
-from domain.elections.progress import request_approved
+from domain.elections.progress import cover_of, earliest_covering_plan
 from domain.organizations import Organization
 from projections.database import Transaction
 from projections.model import Event, ReadModel
@@ -24,7 +28,8 @@ class OrganizationsModel(ReadModel):
             "id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, parent_id TEXT, "
             "unit TEXT, term_started_on TEXT, term_years INTEGER, extension_months INTEGER, "
             "term_ends_on TEXT, election_id TEXT, election_state TEXT, "
-            "election_approved INTEGER NOT NULL DEFAULT 0, position BIGINT NOT NULL"
+            "election_approved INTEGER NOT NULL DEFAULT 0, election_approved_on TEXT, "
+            "election_planned_on TEXT, election_first_ballot_on TEXT, position BIGINT NOT NULL"
         ),
         "development_plans": (
             "organization_id TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL, "
@@ -78,14 +83,19 @@ class OrganizationsModel(ReadModel):
 
     def _election(self, election: Election, tx: Transaction) -> None:
         last = election.records[-1].slug if election.records else "election_requested"
+        cover = cover_of(election)
         tx.execute(
             self.sql(
-                "UPDATE {organizations} SET election_state = ?, election_approved = ? "
+                "UPDATE {organizations} SET election_state = ?, election_approved = ?, "
+                "election_approved_on = ?, election_planned_on = ?, election_first_ballot_on = ? "
                 "WHERE id = ? AND (election_id = ? OR election_id IS NULL)"
             ),
             (
                 last,
-                int(request_approved(election)),
+                int(cover.approved_on is not None),
+                _text(cover.approved_on),
+                _text(cover.planned_date),
+                _text(cover.first_ballot_on),
                 str(election.organization_id),
                 str(election.id),
             ),
@@ -106,8 +116,23 @@ def subtree_cte(organizations_table: str) -> str:
 
 CALENDAR_COLUMNS = (
     "o.id, o.name, o.kind, o.parent_id, o.term_started_on, o.term_years, o.extension_months, "
-    "o.term_ends_on, o.election_id, o.election_state, o.election_approved"
+    "o.term_ends_on, o.election_id, o.election_state, o.election_approved, "
+    "o.election_planned_on, o.election_first_ballot_on"
 )
+# E-OVERDUE at read time: the term ended before the day, and the election under way does not cover
+# the day (ElectionCover.covers): approved by then, and a ballot held by then or a planned date no
+# earlier than the day less the grace. A missing date never matches.
+_COVERED = (
+    "(o.election_id IS NOT NULL AND COALESCE(o.election_approved_on, '9999-12-31') <= ? "
+    "AND (COALESCE(o.election_first_ballot_on, '9999-12-31') <= ? "
+    "OR COALESCE(o.election_planned_on, '0000-01-01') >= ?))"
+)
+_OVERDUE = f"(o.term_ends_on < ? AND NOT {_COVERED})"
+
+
+def _overdue_params(day: date, grace_days: int) -> list[object]:
+    iso = day.isoformat()
+    return [iso, iso, iso, earliest_covering_plan(day, grace_days).isoformat()]
 
 
 def calendar(
@@ -115,21 +140,23 @@ def calendar(
     tx: Transaction,
     *,
     organization_id: str,
-    today: str,
+    today: date,
+    grace_days: int,
     overdue_only: bool,
     order_by: str,
     limit: int,
     offset: int,
 ) -> tuple[list[tuple[Any, ...]], int]:
-    """Every organization under ``organization_id`` with a term, and whether it is overdue."""
-    overdue = "(o.term_ends_on < ? AND (o.election_id IS NULL OR o.election_approved = 0))"
-    where = f"o.term_ends_on IS NOT NULL{f' AND {overdue}' if overdue_only else ''}"
+    """Every organization under ``organization_id`` with a term, and whether it is overdue on
+    ``today`` with the policy's ``grace_days`` (E-OVERDUE)."""
+    where = f"o.term_ends_on IS NOT NULL{f' AND {_OVERDUE}' if overdue_only else ''}"
     base = model.sql(
         subtree_cte("{organizations}")
-        + f"SELECT {CALENDAR_COLUMNS}, {overdue} AS overdue FROM {{organizations}} o "
+        + f"SELECT {CALENDAR_COLUMNS}, {_OVERDUE} AS overdue FROM {{organizations}} o "
         f"JOIN subtree s ON s.id = o.id WHERE {where}"
     )
-    params: list[object] = [organization_id, today, *([today] if overdue_only else [])]
+    overdue = _overdue_params(today, grace_days)
+    params: list[object] = [organization_id, *overdue, *(overdue if overdue_only else [])]
     rows = tx.fetchall(
         f"{base} ORDER BY {order_by}, o.id LIMIT ? OFFSET ?", (*params, limit, offset)
     )

@@ -31,7 +31,14 @@ class CalendarRow(BaseModel):
     election_id: UUID | None = Field(description="the election under way, if any")
     election_state: str | None = Field(description="the last step of its latest election")
     election_approved: bool
-    overdue: bool = Field(description="E-OVERDUE")
+    election_planned_date: date | None = Field(
+        description="the meeting day its request planned (E-1.1)"
+    )
+    election_first_ballot_on: date | None = Field(description="the day of its first ballot")
+    overdue: bool = Field(
+        description="E-OVERDUE today: the term ended and the election under way does not cover "
+        "today (approved, and a ballot held or the planned date plus the policy's grace not past)"
+    )
 
 
 @router.get("/calendar", response_model=Page[CalendarRow])
@@ -53,7 +60,8 @@ def elections_calendar(
             model,
             tx,
             organization_id=str(org),
-            today=today(memberflow.clock).isoformat(),
+            today=today(memberflow.clock),
+            grace_days=memberflow.settings.policy.election_overdue_grace_days,
             overdue_only=overdue,
             order_by=paging.order_by(SORTS, "term_ends_on"),
             limit=paging.per_page,

@@ -1,4 +1,4 @@
-"""/members: the member registry (O-3)."""
+"""/members: the member registry (O-3), and the dated changes of a member's standing (O-2)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
-from api.schemas import Written
-from domain.commands import Entry, RegisterMember
+from api.schemas import EntryIn, Written
+from domain.commands import ChangeStanding, Entry, RegisterMember
+from domain.identity import IdNumber
 from domain.members import Member, MemberStatus
+from domain.standing import StandingChange
 from services.clock import today
 
 router = APIRouter(prefix="/members", tags=["members"])
@@ -23,14 +25,53 @@ class MemberCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=100)
     birth_date: date
+    id_number: IdNumber | None = Field(
+        default=None,
+        max_length=32,
+        description="公民身份号码 (O-4, GB 11643): 18 characters, the birth date inside equal to "
+        "birth_date; without it the member is known by name, birth date and branch",
+    )
     branch_id: UUID
     status: Literal[MemberStatus.FULL, MemberStatus.PROBATIONARY]
     joined_on: date = Field(description="the day the person joined the Party")
     full_since: date | None = Field(
-        default=None, description="party standing (党龄) date of a full member; default joined_on"
+        default=None,
+        description="party standing (党龄) date of a full member: the end of probation; default "
+        "one year after joined_on (党章 Art. 7)",
     )
-    rights_suspended: bool = Field(default=False, description="detained (留置) or arrested")
-    under_party_probation: bool = Field(default=False, description="under 留党察看")
+    rights_suspended: bool = Field(
+        default=False,
+        description="detained (留置) or arrested, from this registration's date; record the real "
+        "date with POST /members/{id}/standing",
+    )
+    under_party_probation: bool = Field(
+        default=False,
+        description="under 留党察看, from this registration's date; record the real date with "
+        "POST /members/{id}/standing",
+    )
+
+
+class StandingCreate(EntryIn):
+    """A change of standing on ``occurred_on``, the day it took effect; for ``probation_ended``,
+    the end of probation (party standing counts from it), not the day of the approval."""
+
+    change: Literal[
+        StandingChange.DISCIPLINE_IMPOSED,
+        StandingChange.DISCIPLINE_LIFTED,
+        StandingChange.RIGHTS_SUSPENDED,
+        StandingChange.RIGHTS_RESTORED,
+        StandingChange.PROBATION_ENDED,
+        StandingChange.CANCELLED,
+    ] = Field(description="O-2, O-3")
+    reason: str = Field(
+        min_length=1, max_length=2000, description="e.g. the decision and its number"
+    )
+
+
+class StandingOut(BaseModel):
+    change: StandingChange
+    occurred_on: date
+    reason: str
 
 
 class MemberPublic(BaseModel):
@@ -38,14 +79,18 @@ class MemberPublic(BaseModel):
     version: int
     name: str
     birth_date: date
+    id_number: str | None = Field(description="公民身份号码 (O-4), if recorded")
     branch_id: UUID
     status: MemberStatus
     joined_on: date
     full_since: date | None
-    rights_suspended: bool
-    under_party_probation: bool
+    rights_suspended: bool = Field(description="rights suspended (留置, 逮捕) today")
+    under_party_probation: bool = Field(description="under 留党察看 today")
     has_rights_today: bool = Field(description="O-2")
     admission_case_id: UUID | None
+    standing: list[StandingOut] = Field(
+        description="every change of standing, in order of business date (O-2)"
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Written)
@@ -62,24 +107,48 @@ def register_member(
         rights_suspended=body.rights_suspended,
         under_party_probation=body.under_party_probation,
         entry=Entry(today(memberflow.clock)),
+        id_number=body.id_number,
     )
+    return Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
+
+
+@router.post(
+    "/{member_id}/standing",
+    response_model=Written,
+    summary="A change of standing on its business date: discipline imposed or lifted, rights "
+    "suspended or restored, probation ended, membership cancelled (O-2, O-3)",
+)
+def change_standing(
+    member_id: UUID,
+    body: StandingCreate,
+    memberflow: MemberflowDep,
+    actor: Writer,
+    request_id: RequestId,
+) -> Written:
+    command = ChangeStanding(member_id, body.change, body.reason, body.entry())
     return Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
 
 
 @router.get("/{member_id}", response_model=MemberPublic)
 def get_member(member_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -> MemberPublic:
     member: Member = memberflow.membership.member(member_id)
+    now = member.standing_on(today(memberflow.clock))
     return MemberPublic(
         id=member.id,
         version=member.version,
         name=member.name,
         birth_date=member.birth_date,
+        id_number=member.id_number,
         branch_id=member.branch_id,
         status=member.status,
         joined_on=member.joined_on,
         full_since=member.full_since,
-        rights_suspended=member.rights_suspended,
-        under_party_probation=member.under_party_probation,
-        has_rights_today=member.has_rights_on(today(memberflow.clock)),
+        rights_suspended=now.suspended_since is not None,
+        under_party_probation=now.disciplined_since is not None,
+        has_rights_today=now.has_rights,
         admission_case_id=member.admission_case_id,
+        standing=[
+            StandingOut(change=r.change, occurred_on=r.on, reason=r.reason)
+            for r in member.ordered_history
+        ],
     )

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import CurrentActor, MemberflowDep, RequestId, TreeBuilder, Writer
 from api.schemas import Written
 from domain.commands import Entry, ExtendTerm, RegisterOrganization, SetDevelopmentPlan
-from domain.elections.progress import request_approved
+from domain.elections.election import Election
+from domain.elections.progress import election_covers
 from domain.organizations import Organization, OrgKind
 from services.clock import today
 
@@ -71,7 +72,9 @@ class OrganizationPublic(BaseModel):
     development_plans: dict[int, int]
     term: TermOut | None
     overdue: bool = Field(
-        description="E-OVERDUE: the term ended with no approved election or extension"
+        description="E-OVERDUE: the term ended with no approved extension, and no approved election "
+        "covers today (a request covers it until its planned date plus the policy's grace, or "
+        "once a ballot is held)"
     )
     open_election_id: UUID | None
 
@@ -129,9 +132,17 @@ def _public(organization: Organization, memberflow: MemberflowDep) -> Organizati
         )
         if term
         else None,
-        overdue=organization.overdue_on(today(memberflow.clock), request_approved(election)),
+        overdue=_overdue(organization, election, memberflow),
         open_election_id=election_id,
     )
+
+
+def _overdue(
+    organization: Organization, election: Election | None, memberflow: MemberflowDep
+) -> bool:
+    day = today(memberflow.clock)
+    grace = memberflow.settings.policy.election_overdue_grace_days
+    return organization.overdue_on(day, election_covers(election, day, grace))
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from api.deps import CurrentActor
 from domain.rulebook import RULES, Severity
@@ -17,11 +17,16 @@ class RulePublic(BaseModel):
     severity: Severity
     zh: str
     en: str
+    waivable: bool = Field(
+        description="an exception of the approving committee may let a step through it (DOMAIN.md §0)"
+    )
 
 
 @router.get("", response_model=list[RulePublic])
 def list_rules(_: CurrentActor) -> list[RulePublic]:
     return [
-        RulePublic(id=r.id, source=r.source, severity=r.severity, zh=r.zh, en=r.en)
+        RulePublic(
+            id=r.id, source=r.source, severity=r.severity, zh=r.zh, en=r.en, waivable=r.waivable
+        )
         for r in RULES.values()
     ]

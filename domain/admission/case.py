@@ -11,6 +11,7 @@ from eventsourcing.utils import register_topic
 from domain.admission import guards
 from domain.admission.details import (
     AdmissionDecision,
+    ConversionDecision,
     ConversionMeeting,
     ConversionOutcome,
     PoliticalReview,
@@ -23,6 +24,7 @@ from domain.admission.values import (
     ExceptionRecord,
     Facts,
     StepRecord,
+    TransferRecord,
 )
 from domain.context import Context
 from domain.dates import add_months, add_years
@@ -57,7 +59,7 @@ class AdmissionCase(Aggregate):
         ]
         self.exceptions: list[ExceptionRecord] = []
         self.extensions: list[tuple[int, int]] = []  # (months, version)
-        self.transfers: list[tuple[UUID, UUID, Context]] = []
+        self.transfers: list[TransferRecord] = []
         self.closing: tuple[str, Context] | None = None
 
     @classmethod
@@ -142,10 +144,37 @@ class AdmissionCase(Aggregate):
         extended = sum(months for months, at in self.extensions if at < version)
         return add_months(add_years(start, 1), extended)
 
+    def resolution(self, decision: StepRecord) -> str | None:
+        """What the conversion meeting that ``decision`` (step 24) answered had resolved."""
+        meetings = [
+            m for m in self.records_of("branch_meeting_converted") if m.version < decision.version
+        ]
+        details = meetings[-1].details if meetings else None
+        return details.outcome if isinstance(details, ConversionMeeting) else None
+
+    @property
+    def converted(self) -> bool:
+        """A-24.4: the committee approved a resolution to convert."""
+        decision = self.latest("conversion_approved")
+        return (
+            decision is not None
+            and not decision.is_rejection
+            and self.resolution(decision) == ConversionOutcome.CONVERT
+        )
+
     @property
     def party_standing_from(self) -> date | None:
         """A-24.3: party standing counts from the end of probation, once conversion is approved."""
-        return self.probation_end if self.has("conversion_approved") else None
+        return self.probation_end if self.converted else None
+
+    @property
+    def pre_review_pending(self) -> bool:
+        """A-T.2: moved, after its pre-review and before approval, to a branch under another
+        approving committee, which has not pre-reviewed it since."""
+        pre_review = self.latest("pre_review_passed")
+        if pre_review is None or self.has("admission_approved"):
+            return False
+        return any(t.changes_committee and t.version > pre_review.version for t in self.transfers)
 
     def exceptions_open_for(self, slug: str) -> list[ExceptionRecord]:
         return [e for e in self.exceptions if e.step == slug and not e.used]
@@ -155,7 +184,7 @@ class AdmissionCase(Aggregate):
     def take_step(self, step: Step, details: StepDetails, context: Context, facts: Facts) -> None:
         violations = guards.check_step(self, step, details, context, facts)
         waived = self._waivable(step, violations)
-        remaining = [v for v in violations if v.rule.id not in waived]
+        remaining = [v for v in violations if v.rule.id not in waived and not v.advisory]
         if remaining:
             raise RulesBroken(remaining)
         self._record_step(
@@ -164,18 +193,28 @@ class AdmissionCase(Aggregate):
         self._follow_up(details, context)
 
     def _waivable(self, step: Step, violations: list[Violation]) -> tuple[str, ...]:
+        """The rules of ``violations`` an exception granted for this step lets through; a final
+        violation is beyond every exception (DOMAIN.md §0)."""
         granted = {e.rule for e in self.exceptions_open_for(step.slug)}
-        return tuple(sorted({v.rule.id for v in violations} & granted))
+        return tuple(sorted({v.rule.id for v in violations if not v.final} & granted))
 
     def _follow_up(self, details: StepDetails, context: Context) -> None:
         """Events that a step's outcome brings with it, recorded in the same command."""
         if isinstance(details, PoliticalReview) and details.conclusion == ReviewConclusion.FAILED:
             self._terminate(reason="political review failed", rule="A-10.2", context=context)
-        if isinstance(details, ConversionMeeting) and details.passed:
-            if details.outcome == ConversionOutcome.EXTEND:
-                self._extend_probation(months=details.extension_months or 0, context=context)
-            elif details.outcome == ConversionOutcome.CANCEL:
-                self._terminate(reason="probation cancelled", rule="A-23.3", context=context)
+        if isinstance(details, ConversionDecision) and details.approved:
+            self._resolve_conversion(context)
+
+    def _resolve_conversion(self, context: Context) -> None:
+        """A-24.4: an approved extension or cancellation takes effect with the approval."""
+        decision = self.records[-1]
+        meeting = self.latest("branch_meeting_converted")
+        details = meeting.details if meeting else None
+        resolved = self.resolution(decision)
+        if resolved == ConversionOutcome.EXTEND and isinstance(details, ConversionMeeting):
+            self._extend_probation(months=details.extension_months or 0, context=context)
+        elif resolved == ConversionOutcome.CANCEL:
+            self._terminate(reason="probation cancelled", rule="A-24.4", context=context)
 
     @event("StepRecorded")
     def _record_step(
@@ -189,7 +228,7 @@ class AdmissionCase(Aggregate):
         for rule_id in waived:
             exceptions = self.exceptions_open_for(step.slug)
             next(e for e in exceptions if e.rule == rule_id).used = True
-        if record.is_rejection:
+        if record.is_rejection and step.closes_on_rejection:
             self.status = CaseStatus.REJECTED
         elif step.closes:
             self.status = step.closes
@@ -228,15 +267,47 @@ class AdmissionCase(Aggregate):
     def _extend_probation(self, months: int, context: Context) -> None:
         self.extensions.append((months, self.version + 1))
 
-    def transfer(self, *, to_branch_id: UUID, context: Context, today: date) -> None:
+    def transfer(
+        self,
+        *,
+        to_branch_id: UUID,
+        from_committee_id: UUID,
+        to_committee_id: UUID,
+        context: Context,
+        today: date,
+    ) -> None:
+        """A-T: the case moves to another branch; the approving committees on both sides are
+        recorded, so that a move to another committee asks for its own pre-review (A-T.2)."""
         guards.check_closing(self, context, today)
         if to_branch_id == self.branch_id:
             raise refuse("A-T", "转入党支部与原党支部相同。", "The case is already in that branch.")
-        self._transfer(from_branch_id=self.branch_id, to_branch_id=to_branch_id, context=context)
+        self._transfer(
+            from_branch_id=self.branch_id,
+            to_branch_id=to_branch_id,
+            context=context,
+            from_committee_id=from_committee_id,
+            to_committee_id=to_committee_id,
+        )
 
     @event("Transferred")
-    def _transfer(self, from_branch_id: UUID, to_branch_id: UUID, context: Context) -> None:
-        self.transfers.append((from_branch_id, to_branch_id, context))
+    def _transfer(
+        self,
+        from_branch_id: UUID,
+        to_branch_id: UUID,
+        context: Context,
+        from_committee_id: UUID | None = None,  # not recorded before A-T.2
+        to_committee_id: UUID | None = None,
+    ) -> None:
+        self.transfers.append(
+            TransferRecord(
+                from_branch_id,
+                to_branch_id,
+                context,
+                self.version + 1,
+                from_committee_id,
+                to_committee_id,
+            )
+        )
         self.branch_id = to_branch_id
 
 
@@ -245,15 +316,15 @@ register_topic("domain.admission:AdmissionCase", AdmissionCase)
 
 
 def event_slug(step: Step, details: StepDetails) -> str:
-    if isinstance(details, AdmissionDecision) and not details.approved and step.rejected_slug:
-        return step.rejected_slug
-    return step.slug
+    refused = isinstance(details, AdmissionDecision | ConversionDecision) and not details.approved
+    return step.rejected_slug if refused and step.rejected_slug else step.slug
 
 
 def admit_member(case: AdmissionCase, context: Context, earlier: Member | None) -> Member:
     """O-3: an approved admission adds a probationary member to the registry.
 
-    ``earlier`` is the person's record from a membership that was cancelled, if any.
+    ``earlier`` is the person's record from a membership that was cancelled, if any. The record's
+    id comes from the applicant's citizen ID number (O-4): ``case.applicant.member_id``.
     """
     assert case.probation_start is not None
     if earlier is not None:
@@ -269,4 +340,5 @@ def admit_member(case: AdmissionCase, context: Context, earlier: Member | None) 
         under_party_probation=False,
         admission_case_id=case.id,
         context=context,
+        id_number=case.applicant.id_number,
     )

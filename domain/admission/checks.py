@@ -1,10 +1,10 @@
 """Each admission step's own rules (DOMAIN.md §2), as the step records in ``steps.py`` name them.
 
-A step's record points here for four things: ``check`` (the rules on the facts it records),
-``ready`` (what else must hold before it can be taken, whatever its facts), ``again`` (whether it
-may be recorded once more) and ``prerequisite`` (how a step it depends on counts). Checks return
-the violations they find rather than raising, so that an exception granted for one named rule
-(DOMAIN.md §0) can let exactly that rule through. Other steps are named by their slugs.
+A step's record points here for ``check`` (the rules on the facts it records) and ``ready`` (what
+else must hold before it can be taken, whatever its facts); how steps follow one another is in
+``sequence.py``. Checks return the violations they find rather than raising, so that an exception
+granted for one named rule (DOMAIN.md §0) can let exactly that rule through. Other steps are named
+by their slugs.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from domain.admission.details import (
     ActivistDesignation,
     ActivistSource,
     AdmissionDecision,
+    CommitteeInterview,
     ContactsAssignment,
     ConversionMeeting,
     ConversionOutcome,
+    InterviewerCapacity,
     IntroducersAssignment,
     MeetingVote,
     OpinionGroup,
@@ -28,6 +30,7 @@ from domain.admission.details import (
     TargetDesignation,
     Training,
 )
+from domain.admission.sequence import passed
 from domain.admission.values import Facts, StepRecord
 from domain.context import Context, DocumentKind
 from domain.dates import add_months, add_years
@@ -41,8 +44,6 @@ if TYPE_CHECKING:
 V = Violation.of
 Check = Callable[["AdmissionCase", StepDetails, Context, Facts], list[Violation]]
 Readiness = Callable[["AdmissionCase"], list[Violation]]
-Repeat = Callable[["AdmissionCase", str], bool]
-Prerequisite = Callable[["AdmissionCase", str], bool]
 
 # A-25.1: what the archive must hold.
 ARCHIVE_DOCUMENTS = (
@@ -54,60 +55,6 @@ ARCHIVE_DOCUMENTS = (
 )
 
 
-# Whether a step may be recorded again (``again``); ``slug`` is the step's own.
-
-
-def once(case: AdmissionCase, slug: str) -> bool:
-    return False
-
-
-def whenever(case: AdmissionCase, slug: str) -> bool:
-    return True
-
-
-def until_approved(case: AdmissionCase, slug: str) -> bool:
-    """A meeting may be held again until the committee has decided."""
-    return not case.has("admission_approved")
-
-
-def once_a_round(case: AdmissionCase, slug: str) -> bool:
-    """Once in each probation round (an extension starts a new round)."""
-    return not case.in_current_round(slug)
-
-
-def until_passed_this_round(case: AdmissionCase, slug: str) -> bool:
-    """Again in a new round, or after a meeting that did not pass."""
-    this_round = case.in_current_round(slug)
-    return not this_round or not passed(this_round[-1])
-
-
-# How a step that another depends on counts (``prerequisite``).
-
-
-def recorded(case: AdmissionCase, slug: str) -> bool:
-    """Recorded, with its own outcome (a rejection does not count as an approval)."""
-    return any(not record.is_rejection for record in case.records_of(slug))
-
-
-def recorded_this_round(case: AdmissionCase, slug: str) -> bool:
-    """Conversion steps count within the current probation round."""
-    return bool(case.in_current_round(slug))
-
-
-def converting_this_round(case: AdmissionCase, slug: str) -> bool:
-    """The latest conversion meeting of this round passed with the outcome ``convert``."""
-    records = case.in_current_round(slug)
-    return bool(records) and passed(records[-1]) and outcome(records[-1]) == "convert"
-
-
-def passed(record: StepRecord | None) -> bool:
-    return record is not None and isinstance(record.details, MeetingVote) and record.details.passed
-
-
-def outcome(record: StepRecord) -> str | None:
-    return record.details.outcome if isinstance(record.details, ConversionMeeting) else None
-
-
 # What must hold before a step, whatever its facts (``ready``).
 
 
@@ -117,6 +64,22 @@ def admitting_meeting_passed(case: AdmissionCase) -> list[Violation]:
     if meeting is None or passed(meeting):  # no meeting at all: the order rule says so
         return []
     return [V("A-15.3", "支部大会未通过接收。", "The branch meeting did not admit the candidate.")]
+
+
+def ready_for_approval(case: AdmissionCase) -> list[Violation]:
+    """A-15.3, and A-T.2: after a transfer to a branch under another approving committee, that
+    committee pre-reviews the candidate itself before it approves."""
+    found = admitting_meeting_passed(case)
+    if case.pre_review_pending:
+        found.append(
+            V(
+                "A-T.2",
+                "案卷已转入其他审批党委所属的党支部，须由该党委重新预审。",
+                "The case moved to a branch under another approving committee, which must "
+                "pre-review it first.",
+            )
+        )
+    return found
 
 
 # Each step's own rules on its facts (``check``).
@@ -191,10 +154,28 @@ def target_designation(
                 f"Only {len(assessments)} assessments recorded.",
             )
         )
+    return found + _opinions(d, c, designated)
+
+
+def _opinions(d: TargetDesignation, c: Context, designated: StepRecord | None) -> list[Violation]:
+    """A-7.3: every group heard, each after the designation as activist and by this step's date."""
+    found = []
     missing = set(OpinionGroup) - {o.group for o in d.opinions_heard}
     if missing:
         listed = ", ".join(sorted(g.value for g in missing))
         found.append(V("A-7.3", f"未记录的意见：{listed}。", f"Opinions not recorded: {listed}."))
+    since = designated.occurred_on if designated else None
+    for opinion in d.opinions_heard:
+        if opinion.heard_on > c.occurred_on or (since and opinion.heard_on <= since):
+            found.append(
+                V(
+                    "A-7.3",
+                    f"{opinion.group.value} 的意见听取于 {opinion.heard_on}，须在确定为积极分子"
+                    f"（{since}）之后、{c.occurred_on} 或之前。",
+                    f"{opinion.group.value} heard on {opinion.heard_on}: it must be after the "
+                    f"designation as activist ({since}) and on or before {c.occurred_on}.",
+                )
+            )
     return found
 
 
@@ -254,9 +235,27 @@ def vote_violations(d: MeetingVote, *, quorum_rule: str, consistency_rule: str) 
 def committee_interview(
     case: AdmissionCase, d: StepDetails, c: Context, facts: Facts
 ) -> list[Violation]:
-    if case.has("admission_approved"):
-        return [V("A-16.1", "审批已经作出。", "The committee has already decided.")]
-    return []
+    assert isinstance(d, CommitteeInterview)
+    return _interviewers(d)
+
+
+def _interviewers(d: CommitteeInterview) -> list[Violation]:
+    """A-16.2: who held the interview, each named, as a committee member or an organizer."""
+    members = [i.member_id for i in d.interviewers if i.member_id is not None]
+    if (
+        d.interviewers
+        and all(i.name.strip() for i in d.interviewers)
+        and all(i.capacity in set(InterviewerCapacity) for i in d.interviewers)
+        and len(set(members)) == len(members)
+    ):
+        return []
+    return [
+        V(
+            "A-16.2",
+            "须记录谈话人（姓名，党委委员或组织员），且不重复。",
+            "Name each interviewer once, as committee_member or organizer.",
+        )
+    ]
 
 
 def admission_decision(
@@ -264,13 +263,25 @@ def admission_decision(
 ) -> list[Violation]:
     assert isinstance(d, AdmissionDecision)
     meeting = case.latest("branch_meeting_admitted")
-    if not d.approved or meeting is None or c.occurred_on <= add_months(meeting.occurred_on, 6):
+    if not d.approved or meeting is None or c.occurred_on <= add_months(meeting.occurred_on, 3):
         return []
-    return [
+    if c.occurred_on > add_months(meeting.occurred_on, 6):  # "up to 6 months" (§0): no further
+        return [
+            V(
+                "A-17.2",
+                f"支部大会于 {meeting.occurred_on}，已超过六个月，须重新召开支部大会。",
+                f"The meeting of {meeting.occurred_on} is over six months old; hold it again.",
+                final=True,
+            )
+        ]
+    if d.special_reason:
+        return []
+    return [  # 3–6 months: an exception for A-17.2 is the recorded special circumstance
         V(
             "A-17.2",
-            f"支部大会于 {meeting.occurred_on}，已超过六个月，须重新召开支部大会。",
-            f"The meeting of {meeting.occurred_on} is over six months old; hold it again.",
+            f"支部大会于 {meeting.occurred_on}，审批超过三个月。",
+            f"Approved over three months after the meeting of {meeting.occurred_on}.",
+            advisory=True,
         )
     ]
 

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from pydantic import Field
 
+from domain.context import ValueObject
 from domain.workflow import StepDetails, one_of
 
 
@@ -88,6 +89,26 @@ class MeetingVote(StepDetails):
         return self.in_favour * 2 > self.eligible
 
 
+class InterviewerCapacity(StrEnum):
+    COMMITTEE_MEMBER = "committee_member"  # 党委委员
+    ORGANIZER = "organizer"  # 组织员
+
+
+class Interviewer(ValueObject):
+    """A-16.2: who held the committee's interview: a member of the approving committee or one of
+    its organizers (组织员), by member id where the registry has them, and by name."""
+
+    member_id: UUID | None = Field(default=None, description="their registry record, if any")
+    name: str = Field(max_length=100)
+    capacity: str = Field(json_schema_extra=one_of(InterviewerCapacity))
+
+
+class CommitteeInterview(StepDetails):
+    interviewers: tuple[Interviewer, ...] = Field(
+        default=(), max_length=10, description="A-16.2: who held the interview"
+    )
+
+
 class ConversionOutcome(StrEnum):
     CONVERT = "convert"
     EXTEND = "extend"
@@ -104,3 +125,10 @@ class AdmissionDecision(StepDetails):
     special_reason: str | None = Field(
         default=None, description="A-17.2: why the approval comes 3–6 months after the meeting"
     )
+
+
+class ConversionDecision(StepDetails):
+    """A-24.4: the committee approves or refuses the conversion meeting's resolution; convert,
+    extend and cancel take effect only when it approves."""
+
+    approved: bool = True

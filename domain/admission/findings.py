@@ -13,6 +13,7 @@ from uuid import UUID
 from domain.admission.case import AdmissionCase
 from domain.admission.details import (
     AdmissionDecision,
+    CommitteeInterview,
     ContactsAssignment,
     IntroducersAssignment,
     PreReview,
@@ -36,6 +37,7 @@ def case_findings(case: AdmissionCase, policy: Policy) -> list[Finding]:
         *_off_unit(case),
         *_leaving_unit(case),
         *_transfers(case, policy),
+        *_committee_changes(case),
         *_conflicts(case),
     ]
     return sorted(found, key=lambda f: (f.version, f.kind, f.detail_en))
@@ -63,10 +65,13 @@ def _exceptions(case: AdmissionCase) -> Iterator[Finding]:
 
 
 def _contexts(case: AdmissionCase) -> Iterator[tuple[str, int, Context]]:
+    """Every event of the case that a person entered, with its slug and version."""
     for record in case.records:
         yield record.slug, record.version, record.context
     for e in case.exceptions:
         yield "exception_granted", e.version, e.context
+    for t in case.transfers:
+        yield "transferred", t.version, t.context
 
 
 def _late(case: AdmissionCase, policy: Policy) -> Iterator[Finding]:
@@ -104,6 +109,28 @@ def _order(case: AdmissionCase) -> Iterator[Finding]:
                 f"{earlier.slug} 日期 {earlier.occurred_on} 晚于其后续步骤：{names}。",
                 f"{earlier.slug} is dated {earlier.occurred_on}, after {names}.",
             )
+    yield from _transfers_out_of_order(case)
+
+
+def _transfers_out_of_order(case: AdmissionCase) -> Iterator[Finding]:
+    """F-ORDER (A-T): a transfer dated before steps the old branch had already recorded — the
+    history then has the case in two branches at once."""
+    for t in case.transfers:
+        before = [
+            r for r in case.records if r.version < t.version and r.occurred_on > t.occurred_on
+        ]
+        if before:
+            names = ", ".join(f"{r.slug} ({r.occurred_on})" for r in before)
+            yield Finding(
+                "F-ORDER",
+                None,
+                "transferred",
+                t.version,
+                t.occurred_on,
+                t.context.recorded_at,
+                f"转接日期 {t.occurred_on} 早于此前已记录的步骤：{names}。",
+                f"The transfer is dated {t.occurred_on}, before steps recorded earlier: {names}.",
+            )
 
 
 def _gap(
@@ -131,6 +158,7 @@ def _deadlines(case: AdmissionCase, policy: Policy) -> Iterator[Finding]:
         and decision
         and isinstance(decision.details, AdmissionDecision)
         and not decision.details.special_reason
+        and "A-17.2" not in decision.waived  # an exception is the recorded special circumstance
     ):
         yield from _gap("A-17.2", decision, meeting.occurred_on, 3, ("审批", "Approval"))
     for first_meeting in _first_meeting_of_each_round(case):
@@ -260,8 +288,12 @@ def _transfers(case: AdmissionCase, policy: Policy) -> Iterator[Finding]:
     after the transfer; a transfer exactly ``transfer_window_months`` before still counts.
     """
     months = policy.transfer_window_months
-    for from_branch, to_branch, context in case.transfers:
-        moved_on = context.occurred_on
+    for transfer in case.transfers:
+        from_branch, to_branch, moved_on = (
+            transfer.from_branch_id,
+            transfer.to_branch_id,
+            transfer.occurred_on,
+        )
         for promoted, what in _PROMOTIONS.items():
             promotion = next(
                 (r for r in case.records_of(promoted) if r.occurred_on >= moved_on), None
@@ -280,9 +312,35 @@ def _transfers(case: AdmissionCase, policy: Policy) -> Iterator[Finding]:
             )
 
 
+def _committee_changes(case: AdmissionCase) -> Iterator[Finding]:
+    """A-T.2: a transfer after the pre-review and before the approval into a branch under another
+    approving committee — the 异地违规入党 pattern; that committee must pre-review again."""
+    pre_reviews = [r.version for r in case.records_of("pre_review_passed")]
+    approval = case.latest("admission_approved")
+    for t in case.transfers:
+        if (
+            t.changes_committee
+            and pre_reviews
+            and pre_reviews[0] < t.version
+            and (approval is None or t.version < approval.version)
+        ):
+            yield Finding(
+                "F-TRANSFER",
+                "A-T.2",
+                "transferred",
+                t.version,
+                t.occurred_on,
+                t.context.recorded_at,
+                f"预审后、审批前转入另一审批党委（{t.to_committee_id}）所属的党支部 {t.to_branch_id}。",
+                f"Moved after the pre-review and before the approval to branch {t.to_branch_id} "
+                f"under another approving committee ({t.to_committee_id}).",
+            )
+
+
 def _conflicts(case: AdmissionCase) -> Iterator[Finding]:
-    """O-1: the committee's interviewer (16) or the official who records the approval (17) is
-    one of the case's introducers or cultivation contacts (the latest assignment of each)."""
+    """O-1: one of the committee's interviewers (16, A-16.2) or the official who records the
+    approval (17) is one of the case's introducers or cultivation contacts (the latest assignment
+    of each)."""
     roles: dict[UUID, list[tuple[str, str]]] = {}
     contacts = case.latest("contacts_assigned")
     introducers = case.latest("introducers_assigned")
@@ -292,18 +350,32 @@ def _conflicts(case: AdmissionCase) -> Iterator[Finding]:
     if introducers and isinstance(introducers.details, IntroducersAssignment):
         for member_id in introducers.details.introducers:
             roles.setdefault(member_id, []).append(("入党介绍人", "introducer"))
-    interviews = case.records_of("committee_interview_held")
-    for record in [*interviews, *([case.approval] if case.approval else [])]:
-        actor_member = record.context.actor.member_id
-        if actor_member is None or actor_member not in roles:
+    for record, member_id, doing in _deciders(case):
+        if member_id not in roles:
             continue
-        zh = "、".join(role for role, _ in roles[actor_member])
-        en = " and ".join(role for _, role in roles[actor_member])
-        doing = ("审批", "approval") if record is case.approval else ("谈话", "interview")
+        zh = "、".join(role for role, _ in roles[member_id])
+        en = " and ".join(role for _, role in roles[member_id])
         yield _finding(
             "F-CONFLICT",
             "O-1",
             record,
-            f"{doing[0]}人员（党员 {actor_member}）同时是本案的{zh}。",
-            f"The member who recorded the {doing[1]} ({actor_member}) is also the case's {en}.",
+            f"{doing[0]}人员（党员 {member_id}）同时是本案的{zh}。",
+            f"The member who {doing[1]} ({member_id}) is also the case's {en}.",
         )
+
+
+def _deciders(case: AdmissionCase) -> Iterator[tuple[StepRecord, UUID, tuple[str, str]]]:
+    """Who held each committee interview — its recorded interviewers (A-16.2), or for an
+    interview recorded before they were, the user who entered it — and who approved."""
+    for record in case.records_of("committee_interview_held"):
+        interviewers = (
+            record.details.interviewers if isinstance(record.details, CommitteeInterview) else ()
+        )
+        members = [i.member_id for i in interviewers if i.member_id is not None]
+        if not interviewers and record.context.actor.member_id:
+            members = [record.context.actor.member_id]
+        for member_id in members:
+            yield record, member_id, ("谈话", "held the interview")
+    approval = case.approval
+    if approval and approval.context.actor.member_id:
+        yield approval, approval.context.actor.member_id, ("审批", "recorded the approval")

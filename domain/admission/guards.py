@@ -17,6 +17,7 @@ from domain.admission.values import Applicant, Basis, Facts
 from domain.context import Context, Role
 from domain.dates import age_on
 from domain.errors import RulesBroken, Violation
+from domain.rulebook import RULES, Severity
 from domain.workflow import StepDetails, check_date
 
 if TYPE_CHECKING:
@@ -140,14 +141,33 @@ def check_exception(
             )
         )
     if rule_id not in step.waivable_rules:
+        why_zh, why_en = _not_waivable(step, rule_id)
         allowed = ", ".join(step.waivable_rules) or "—"
         found.append(
             V(
                 "MF-EXCEPTION",
-                f"步骤 {step.slug} 可例外的规则：{allowed}。",
-                f"Rules that may be waived at {step.slug}: {allowed}.",
+                f"{rule_id} 不能例外：{why_zh}。步骤 {step.slug} 可例外的规则：{allowed}。",
+                f"{rule_id} cannot be waived: {why_en}. Rules that may be waived at "
+                f"{step.slug}: {allowed}.",
             )
         )
     if not reason.strip():
         found.append(V("MF-EXCEPTION", "须写明理由。", "A reason is required."))
     return found
+
+
+def _not_waivable(step: Step, rule_id: str) -> tuple[str, str]:
+    """Why an exception cannot let ``step`` through ``rule_id`` (DOMAIN.md §0)."""
+    found = RULES.get(rule_id)
+    if found is None:
+        return "没有这条规则", "there is no such rule"
+    if rule_id == step.order_rule:
+        return (
+            "步骤须按顺序记录，纸质材料内容上的偏差使用可例外的规则",
+            "a step is recorded in order; a paper record's deviations use the waivable rules",
+        )
+    if found.severity is Severity.SOFT:
+        return "软性规则从不拒绝记录，无可例外", "a soft rule never refuses a step"
+    if not found.waivable:
+        return "细则对此没有特殊情况的规定", "the 细则 allows no special circumstances for it"
+    return "该步骤不检查这条规则", "the step does not check it"

@@ -2,7 +2,8 @@
 
 Everything memberflow knows about a step is declared in its record: the steps it comes after and
 the rule its order breaks, the facts it records and the check it runs on them, the rule ids that
-check may report and which of them an exception may waive (§0), what else must hold before it,
+check may report (the rule book says which of them an exception may waive, §0), what else must
+hold before it,
 whether it may be recorded again, who takes it and on which authority, whether it waits in or is
 filed to an inbox (§5), what it does to the case and the registry, when it is due, and the papers
 it must produce. The audit timeline's "rules checked", the exception path, the next steps, the
@@ -14,12 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from domain.admission import checks, windows
-from domain.admission.checks import Check, Prerequisite, Readiness, Repeat
+from domain.admission import checks, sequence, windows
+from domain.admission.checks import Check, Readiness
 from domain.admission.details import (
     ActivistDesignation,
     AdmissionDecision,
+    CommitteeInterview,
     ContactsAssignment,
+    ConversionDecision,
     ConversionMeeting,
     IntroducersAssignment,
     MeetingVote,
@@ -28,9 +31,11 @@ from domain.admission.details import (
     TargetDesignation,
     Training,
 )
+from domain.admission.sequence import Prerequisite, Repeat
 from domain.admission.values import CaseStatus
 from domain.admission.windows import Window
 from domain.context import DocumentKind as D
+from domain.rulebook import RULES
 from domain.workflow import Addressee, StepDetails
 
 CLOSING_RULES: tuple[str, ...] = ("MF-CASE-CLOSED", "MF-FUTURE-DATE")
@@ -47,8 +52,7 @@ class RegistryChange(StrEnum):
     """What a step does to the member registry (O-3)."""
 
     ADMIT = "admit"  # a probationary member (A-17.3)
-    CANCEL = "cancel"  # 取消预备党员资格 (A-23.3)
-    CONVERT = "convert"  # full membership from the end of probation (A-24.3)
+    RESOLUTION = "resolution"  # the approved conversion resolution: full member, or cancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,19 +70,19 @@ class Step:
     stage: int
     after: frozenset[int] = frozenset()  # steps that must be recorded first …
     order_rule: str = "MF-STEP-ORDER"  # … or this rule is broken
-    prerequisite: Prerequisite = checks.recorded  # how each step in ``after`` counts
+    prerequisite: Prerequisite = sequence.recorded  # how each step in ``after`` counts
     details: type[StepDetails] = StepDetails  # the facts it records
     check: Check | None = None  # its own rules on those facts …
     reports: tuple[str, ...] = ()  # … which may report these rule ids
     ready: Readiness | None = None  # what else must hold before it, whatever its facts …
     ready_reports: tuple[str, ...] = ()  # … and the rule ids it reports
-    waivable: tuple[str, ...] = ()  # rules an exception may let through, besides the order
-    again: Repeat = checks.once  # whether it may be recorded again
+    again: Repeat = sequence.once  # whether it may be recorded again
     taken_by: Taker = Taker.BRANCH
     authority_rule: str | None = None  # refused with this rule when anyone else takes it
     asked_after: str | None = None  # a decision: it waits in the inbox after this step (§5)
     files_to: Addressee | None = None  # a filing: who acknowledges it (§5)
-    rejected_slug: str | None = None  # the event of its negative outcome
+    rejected_slug: str | None = None  # the event of its negative outcome …
+    closes_on_rejection: bool = False  # … which ends the case (REJECTED)
     closes: CaseStatus | None = None  # the case's status once it is recorded
     registry: RegistryChange | None = None  # what it does to the member registry
     window: Window | None = None  # when it can be taken and when it is due
@@ -102,9 +106,9 @@ class Step:
 
     @property
     def waivable_rules(self) -> tuple[str, ...]:
-        """What an exception may let this step through (DOMAIN.md §0)."""
-        order = () if self.opens_case else (self.order_rule,)
-        return order + self.waivable
+        """The rules of this step an exception may let it through: those the rule book lists as
+        waivable (DOMAIN.md §0). A step's order is never waived."""
+        return tuple(rule for rule in self.rules_checked if RULES[rule].waivable)
 
     @property
     def event_slugs(self) -> tuple[str, ...]:
@@ -148,8 +152,8 @@ STEPS: tuple[Step, ...] = (
         details=ActivistDesignation,
         check=checks.activist_designation,
         reports=("A-3.2", "A-3.3"),
-        waivable=("A-3.3",),
         window=windows.activist_designation,
+        required_documents=(D.MEETING_MINUTES,),
     ),
     Step(
         number=4,
@@ -169,7 +173,6 @@ STEPS: tuple[Step, ...] = (
         details=ContactsAssignment,
         check=checks.contacts,
         reports=("A-5.1",),
-        waivable=("A-5.1",),
     ),
     Step(
         number=6,
@@ -177,7 +180,7 @@ STEPS: tuple[Step, ...] = (
         zh="培养教育考察",
         stage=2,
         after=frozenset({3}),
-        again=checks.whenever,
+        again=sequence.whenever,
         window=windows.assessment,
         required_documents=(D.CULTIVATION_RECORD,),
     ),
@@ -190,8 +193,8 @@ STEPS: tuple[Step, ...] = (
         details=TargetDesignation,
         check=checks.target_designation,
         reports=("A-7.1", "A-7.2", "A-7.3"),
-        waivable=("A-7.1", "A-7.2", "A-7.3"),
         window=windows.target_designation,
+        required_documents=(D.MEETING_MINUTES,),
     ),
     Step(
         number=8,
@@ -211,7 +214,6 @@ STEPS: tuple[Step, ...] = (
         details=IntroducersAssignment,
         check=checks.introducers,
         reports=("A-9.1",),
-        waivable=("A-9.1",),
     ),
     Step(
         number=10,
@@ -222,6 +224,7 @@ STEPS: tuple[Step, ...] = (
         details=PoliticalReview,
         check=checks.political_review,
         reports=("A-10.1",),
+        again=sequence.until_admitting_meeting,
         required_documents=(D.POLITICAL_REVIEW,),
     ),
     Step(
@@ -233,7 +236,6 @@ STEPS: tuple[Step, ...] = (
         details=Training,
         check=checks.training,
         reports=("A-11.1",),
-        waivable=("A-11.1",),
         required_documents=(D.TRAINING_RECORD,),
     ),
     Step(
@@ -243,6 +245,7 @@ STEPS: tuple[Step, ...] = (
         stage=4,
         after=frozenset({7, 8, 9, 10, 11}),
         order_rule="A-12.1",
+        required_documents=(D.MEETING_MINUTES,),
     ),
     Step(
         number=13,
@@ -252,6 +255,7 @@ STEPS: tuple[Step, ...] = (
         after=frozenset({12}),
         order_rule="A-13.1",
         details=PreReview,
+        again=sequence.after_committee_change,
         taken_by=Taker.APPROVING_COMMITTEE,
         authority_rule="A-13.1",
         asked_after="branch_committee_reviewed",
@@ -277,8 +281,7 @@ STEPS: tuple[Step, ...] = (
         details=MeetingVote,
         check=checks.admitting_meeting,
         reports=("A-15.4", "A-15.2", "A-15.5"),
-        waivable=("A-15.2", "A-15.5"),
-        again=checks.until_approved,
+        again=sequence.until_approved,
         required_documents=(D.MEETING_MINUTES,),
     ),
     Step(
@@ -290,8 +293,9 @@ STEPS: tuple[Step, ...] = (
         order_rule="A-16.1",
         ready=checks.admitting_meeting_passed,
         ready_reports=("A-15.3",),
+        details=CommitteeInterview,
         check=checks.committee_interview,
-        reports=("A-16.1",),
+        reports=("A-16.2",),
         taken_by=Taker.APPROVING_COMMITTEE,
         authority_rule="O-1",
         required_documents=(D.INTERVIEW_RECORD,),
@@ -303,16 +307,16 @@ STEPS: tuple[Step, ...] = (
         stage=4,
         after=frozenset({16}),
         order_rule="A-16.1",
-        ready=checks.admitting_meeting_passed,
-        ready_reports=("A-15.3",),
+        ready=checks.ready_for_approval,
+        ready_reports=("A-15.3", "A-T.2"),
         details=AdmissionDecision,
         check=checks.admission_decision,
         reports=("A-17.2",),
-        waivable=("A-17.2",),
         taken_by=Taker.APPROVING_COMMITTEE,
         authority_rule="A-17.1",
         asked_after="committee_interview_held",
         rejected_slug="admission_rejected",
+        closes_on_rejection=True,
         registry=RegistryChange.ADMIT,
         window=windows.admission_decision,
     ),
@@ -349,7 +353,7 @@ STEPS: tuple[Step, ...] = (
         stage=5,
         after=frozenset({17}),
         order_rule="A-21.1",
-        again=checks.whenever,
+        again=sequence.whenever,
     ),
     Step(
         number=22,
@@ -359,8 +363,7 @@ STEPS: tuple[Step, ...] = (
         after=frozenset({17}),
         check=checks.conversion_request,
         reports=("A-22.1",),
-        waivable=("A-22.1",),
-        again=checks.once_a_round,
+        again=sequence.once_a_round,
         window=windows.conversion_request,
         required_documents=(D.CONVERSION_APPLICATION,),
     ),
@@ -370,13 +373,11 @@ STEPS: tuple[Step, ...] = (
         zh="支部大会讨论转正",
         stage=5,
         after=frozenset({22}),
-        prerequisite=checks.recorded_this_round,
+        prerequisite=sequence.recorded_this_round,
         details=ConversionMeeting,
         check=checks.converting_meeting,
         reports=("A-23.1", "A-15.5", "A-23.2", "A-23.3"),
-        waivable=("A-23.1", "A-23.2"),
-        again=checks.until_passed_this_round,
-        registry=RegistryChange.CANCEL,
+        again=sequence.until_decided_this_round,
         window=windows.converting_meeting,
         required_documents=(D.MEETING_MINUTES,),
     ),
@@ -386,11 +387,14 @@ STEPS: tuple[Step, ...] = (
         zh="上级党委审批",
         stage=5,
         after=frozenset({23}),
-        prerequisite=checks.converting_this_round,
+        prerequisite=sequence.passed_this_round,
+        details=ConversionDecision,
+        again=sequence.after_new_meeting,
         taken_by=Taker.APPROVING_COMMITTEE,
         authority_rule="A-24.1",
         asked_after="branch_meeting_converted",
-        registry=RegistryChange.CONVERT,
+        rejected_slug="conversion_rejected",
+        registry=RegistryChange.RESOLUTION,
         window=windows.conversion_decision,
     ),
     Step(
@@ -399,9 +403,9 @@ STEPS: tuple[Step, ...] = (
         zh="材料归档",
         stage=5,
         after=frozenset({24}),
+        prerequisite=sequence.recorded_this_round,
         check=checks.archive,
         reports=("A-25.1",),
-        waivable=("A-25.1",),
         closes=CaseStatus.ARCHIVED,
     ),
 )

@@ -12,7 +12,9 @@ from uuid import UUID
 from pydantic import Field
 
 from domain.context import Context, ValueObject
+from domain.identity import IdNumber
 from domain.members import Member
+from domain.persons import Person
 from domain.policy import Policy
 from domain.workflow import StepDetails
 
@@ -30,6 +32,22 @@ class Applicant(ValueObject):
     name: str = Field(min_length=1, max_length=100)
     birth_date: date
     unit: str | None = Field(default=None, description="work or study unit, or residence (A-1.2)")
+    id_number: IdNumber | None = Field(
+        default=None,
+        max_length=32,
+        description="公民身份号码 (O-4, GB 11643): 18 characters; applications stored before O-4 "
+        "have none",
+    )
+
+    @property
+    def person_id(self) -> UUID:
+        """A-X: the person this applicant is (O-4)."""
+        return Person.create_id(self.id_number, self.name, self.birth_date)
+
+    @property
+    def member_id(self) -> UUID:
+        """O-3: the registry record an approval of this applicant writes (O-4)."""
+        return Member.create_id(self.id_number, self.name, self.birth_date)
 
 
 class CaseStatus(StrEnum):
@@ -65,6 +83,27 @@ class StepRecord:
     @property
     def is_rejection(self) -> bool:
         return self.slug != self.step
+
+
+@dataclass(frozen=True, slots=True)
+class TransferRecord:
+    """A move between branches (A-T), with the approving committees on both sides (A-T.2); cases
+    transferred before the committees were recorded have ``None`` for them."""
+
+    from_branch_id: UUID
+    to_branch_id: UUID
+    context: Context
+    version: int
+    from_committee_id: UUID | None = None
+    to_committee_id: UUID | None = None
+
+    @property
+    def occurred_on(self) -> date:
+        return self.context.occurred_on
+
+    @property
+    def changes_committee(self) -> bool:
+        return self.from_committee_id != self.to_committee_id
 
 
 @dataclass(slots=True)

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 from uuid import UUID
 
 from domain.context import Context
-from domain.elections.details import Ballot, Decision, Nomination, Officers
+from domain.elections.details import Ballot, Decision, ElectionRequest, Nomination, Officers
 from domain.elections.values import ElectionFacts
 from domain.errors import Violation
 from domain.members import rights_violation
+from domain.organizations import OrgKind
 from domain.workflow import StepDetails
 
 if TYPE_CHECKING:
@@ -90,9 +91,10 @@ def _with_rights(ids: tuple[UUID, ...], context: Context, facts: ElectionFacts) 
 def candidate_list(
     e: Election, d: StepDetails, c: Context, facts: ElectionFacts
 ) -> list[Violation]:
-    """E-4.2: at least 20 % more candidates than seats."""
+    """E-4.2: at least 20 % more candidates than seats (选举条例 Art. 13: 委员候选人的差额), except
+    where a branch without a committee elects only its officers: one candidate a seat will do."""
     assert isinstance(d, Decision)
-    needed = math.ceil(e.request.seats * 1.2)
+    needed = candidates_needed(e.request, facts.organization_kind)
     count = len(e.nominated)
     if not d.approved or count >= needed:
         return []
@@ -103,6 +105,26 @@ def candidate_list(
             f"{count} candidates for {e.request.seats} seats; at least {needed} needed.",
         )
     ]
+
+
+def candidates_needed(request: ElectionRequest, kind: OrgKind) -> int:
+    """E-4.2: ceil(seats × 1.2) candidates; as many as seats where no committee is elected."""
+    if officers_only(request, kind):
+        return request.seats
+    return math.ceil(request.seats * 1.2)
+
+
+def officers_only(request: ElectionRequest, kind: OrgKind) -> bool:
+    """A branch without a committee (fewer than seven full members, 支部条例): its member meeting
+    elects the secretary and, if needed, one deputy, and no committee members (委员). memberflow
+    reads it from the request the parent approved: a branch whose seats are the secretary's and at
+    most one deputy's. 选举条例 Art. 13 sets the 20 % margin for committee members' candidates;
+    secretaries and deputies may be elected with one candidate a seat (等额)."""
+    return (
+        kind is OrgKind.BRANCH
+        and request.deputy_seats <= 1
+        and request.seats == request.secretary_seats + request.deputy_seats
+    )
 
 
 def ballot(e: Election, d: StepDetails, c: Context, facts: ElectionFacts) -> list[Violation]:

@@ -91,9 +91,19 @@ class Election(Aggregate):
 
     @property
     def request_approved(self) -> bool:
-        """Whether the parent approved the request (it then covers an ended term)."""
+        """Whether the parent approved the request (it may then cover an ended term, E-OVERDUE)."""
+        return self.request_approved_on is not None
+
+    @property
+    def request_approved_on(self) -> date | None:
+        """The business date of the parent's approval of the request, if it approved it."""
         decision = self.latest("election_request_approved")
-        return bool(decision and decision.approved)
+        return decision.context.occurred_on if decision and decision.approved else None
+
+    @property
+    def first_ballot_on(self) -> date | None:
+        """The business date of the first ballot (round 1), once one is recorded."""
+        return self.rounds[0].context.occurred_on if self.rounds else None
 
     # Commands.
 

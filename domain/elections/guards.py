@@ -12,7 +12,7 @@ from domain.elections.details import ElectionRequest, MeetingForm
 from domain.elections.steps import ElectionStep, Taker
 from domain.elections.values import ElectionFacts, ElectionStatus
 from domain.errors import Violation
-from domain.organizations import Organization
+from domain.organizations import Organization, OrgKind
 from domain.workflow import StepDetails, check_date
 
 if TYPE_CHECKING:
@@ -42,6 +42,14 @@ def _by_parent(rule_id: str, election: Election, context: Context) -> list[Viola
 
 def check_request(organization: Organization, request: ElectionRequest) -> list[Violation]:
     found = []
+    if organization.kind is OrgKind.WORKING_COMMITTEE:
+        found.append(
+            V(
+                "MF-NO-TERM",
+                f"{organization.name} 是派出机关（工委），不进行换届选举。",
+                f"{organization.name} is a working committee: it holds no term-change election.",
+            )
+        )
     if organization.parent_id is None:
         found.append(
             V("E-2.1", "没有上级党组织可以批复。", "There is no parent organization to answer.")

@@ -19,7 +19,14 @@ from domain.elections.values import ElectionStatus
 from domain.workflow import StepDetails
 
 # The hard rules checked when the election is requested (guards.check_request), for audit views.
-REQUEST_RULES: tuple[str, ...] = ("MF-FUTURE-DATE", "MF-OWN-ORG", "E-2.1", "E-1.1", "E-1.4")
+REQUEST_RULES: tuple[str, ...] = (
+    "MF-FUTURE-DATE",
+    "MF-OWN-ORG",
+    "MF-NO-TERM",
+    "E-2.1",
+    "E-1.1",
+    "E-1.4",
+)
 
 
 class Taker(StrEnum):
@@ -86,7 +93,7 @@ ELECTION_STEPS: tuple[ElectionStep, ...] = (
         zh="预备人选报上级审查同意",
         ready=checks.after("candidates_nominated"),
         details=Decision,
-        check=checks.candidate_list,
+        check=checks.candidate_list,  # E-4.2, but one a seat where only officers are elected
         reports=("E-4.2",),
         taken_by=Taker.PARENT,
         authority_rule="E-4.1",

@@ -12,6 +12,7 @@ from uuid import UUID
 from domain.context import Context
 from domain.elections.details import Decision
 from domain.members import Member
+from domain.organizations import OrgKind
 from domain.workflow import StepDetails
 
 
@@ -46,3 +47,4 @@ class ElectionFacts:
     today: date
     members: Mapping[UUID, Member | None]
     members_of_organization: frozenset[UUID]
+    organization_kind: OrgKind  # E-4.2: a branch without a committee elects only its officers

@@ -3,14 +3,14 @@ withdrawal, termination and transfer (A-T), and the registry records that follow
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
+from domain import identity
 from domain.admission.case import AdmissionCase, admit_member
 from domain.admission.details import ContactsAssignment, IntroducersAssignment
 from domain.admission.steps import BY_SLUG, RegistryChange, Step
-from domain.admission.values import CaseStatus, Facts
+from domain.admission.values import Applicant, CaseStatus, Facts
 from domain.commands import (
     GrantException,
     SubmitApplication,
@@ -19,7 +19,7 @@ from domain.commands import (
     TransferCase,
     WithdrawCase,
 )
-from domain.context import Context
+from domain.context import Actor, Context, Role
 from domain.errors import Conflict, refuse
 from domain.members import Member, MemberStatus
 from domain.organizations import Organization, OrgKind
@@ -32,11 +32,14 @@ def submit_application(command: SubmitApplication, unit: Unit) -> Changes:
     branch = _branch(command.branch_id, unit)
     unit.organizations.approving_committee(branch.id)  # O-1: someone must be able to approve
     applicant = command.applicant
-    _check_single_open_case(applicant.name, applicant.birth_date, unit)
+    identity.required(applicant.id_number, "applicant.id_number")  # O-4
     context = unit.context(command.entry)
-    person_id = Person.create_id(applicant.name, applicant.birth_date)
-    person = unit.membership.person(person_id) or Person(
-        name=applicant.name, birth_date=applicant.birth_date, context=context
+    _check_single_open_case(applicant, context.actor, unit)
+    person = unit.membership.person(applicant.person_id) or Person(
+        name=applicant.name,
+        birth_date=applicant.birth_date,
+        context=context,
+        id_number=applicant.id_number,
     )
     case = AdmissionCase.submit(
         person=person,
@@ -50,16 +53,33 @@ def submit_application(command: SubmitApplication, unit: Unit) -> Changes:
     return Changes(unit.membership, case.id, (person, case))
 
 
-def _check_single_open_case(name: str, birth_date: date, unit: Unit) -> None:
-    """A-X, decided on aggregates with deterministic ids, never on a read model."""
-    member = unit.membership.find(Member, Member.create_id(name, birth_date))
+def _check_single_open_case(applicant: Applicant, actor: Actor, unit: Unit) -> None:
+    """A-X, decided on aggregates with deterministic ids (O-4: from the citizen ID number), never
+    on a read model, so it holds across committees. An open case is named only to a user whose
+    organization is its branch or above it (or to an administrator); anyone else learns only that
+    it exists elsewhere."""
+    member = unit.membership.find(Member, applicant.member_id)
     if member is not None and member.status is not MemberStatus.CANCELLED:
+        name = applicant.name
         raise refuse("A-X", f"{name} 已是党员。", f"{name} is already a party member.")
-    person = unit.membership.person(Person.create_id(name, birth_date))
-    if person and person.latest_case_id:
-        case = unit.membership.case(person.latest_case_id)
-        if case.is_open:
-            raise refuse("A-X", f"在办案卷 {case.id}。", f"Case {case.id} is still open.")
+    person = unit.membership.person(applicant.person_id)
+    if person is None or person.latest_case_id is None:
+        return
+    case = unit.membership.case(person.latest_case_id)
+    if not case.is_open:
+        return
+    lineage = unit.organizations.lineage(case.branch_id)
+    if actor.role is Role.ADMIN or actor.organization_id in {o.id for o in lineage}:
+        raise refuse(
+            "A-X",
+            f"{applicant.name} 在 {lineage[0].name} 有在办案卷 {case.id}。",
+            f"{applicant.name} has an open case {case.id} at {lineage[0].name}.",
+        )
+    raise refuse(
+        "A-X",
+        "此人在其他党组织已有在办的发展党员案卷。",
+        "This person has an open case under another organization.",
+    )
 
 
 def _branch(branch_id: UUID, unit: Unit) -> Organization:
@@ -82,23 +102,35 @@ def take_step(command: TakeStep, unit: Unit) -> Changes:
 def _registry_changes(
     case: AdmissionCase, step: Step, context: Context, unit: Unit
 ) -> tuple[Member, ...]:
-    """O-3: the registry follows the case where the step's record says so: at the approval, a
-    cancellation of probation, and the conversion."""
-    member_id = Member.create_id(case.applicant.name, case.applicant.birth_date)
+    """O-3: the registry follows the case where the step's record says so: a probationary member
+    at the approval (A-17.3); full membership, or its cancellation, with the conversion resolution
+    the committee approved (A-24.4)."""
+    member_id = case.applicant.member_id
     if step.registry is RegistryChange.ADMIT and case.approval is not None:
         earlier = unit.membership.find(Member, member_id)
         if earlier is not None and earlier.status is not MemberStatus.CANCELLED:
             raise refuse("A-X", "申请人已登记为党员。", "The applicant is already in the registry.")
         return (admit_member(case, context, earlier),)
-    if step.registry is RegistryChange.CANCEL and case.status is CaseStatus.TERMINATED:
-        member = unit.membership.member(member_id)
-        member.cancel_probation(context)
-        return (member,)
-    if step.registry is RegistryChange.CONVERT and case.probation_end is not None:
+    if step.registry is RegistryChange.RESOLUTION and case.converted:
+        assert case.probation_end is not None
         member = unit.membership.member(member_id)
         member.convert(full_since=case.probation_end, context=context)
         return (member,)
+    if step.registry is RegistryChange.RESOLUTION and case.status is CaseStatus.TERMINATED:
+        return _probation_cancelled(case, context, unit)
     return ()
+
+
+def _probation_cancelled(case: AdmissionCase, context: Context, unit: Unit) -> tuple[Member, ...]:
+    """O-3: a case that ends after its approval and before its conversion takes the person's
+    probationary membership with it (取消预备党员资格)."""
+    if case.approval is None or case.converted:
+        return ()
+    member = unit.membership.find(Member, case.applicant.member_id)
+    if member is None or member.status is not MemberStatus.PROBATIONARY:
+        return ()
+    member.cancel_probation(context)
+    return (member,)
 
 
 def _case(case_id: UUID, expected_version: int | None, unit: Unit) -> AdmissionCase:
@@ -144,14 +176,16 @@ def grant_exception(command: GrantException, unit: Unit) -> Changes:
 
 def withdraw_case(command: WithdrawCase, unit: Unit) -> Changes:
     case = unit.membership.case(command.case_id)
-    case.withdraw(reason=command.reason, context=unit.context(command.entry), today=unit.today)
-    return Changes(unit.membership, case.id, (case,))
+    context = unit.context(command.entry)
+    case.withdraw(reason=command.reason, context=context, today=unit.today)
+    return Changes(unit.membership, case.id, (case, *_probation_cancelled(case, context, unit)))
 
 
 def terminate_case(command: TerminateCase, unit: Unit) -> Changes:
     case = unit.membership.case(command.case_id)
-    case.terminate(reason=command.reason, context=unit.context(command.entry), today=unit.today)
-    return Changes(unit.membership, case.id, (case,))
+    context = unit.context(command.entry)
+    case.terminate(reason=command.reason, context=context, today=unit.today)
+    return Changes(unit.membership, case.id, (case, *_probation_cancelled(case, context, unit)))
 
 
 def transfer_case(command: TransferCase, unit: Unit) -> Changes:
@@ -159,7 +193,13 @@ def transfer_case(command: TransferCase, unit: Unit) -> Changes:
     target = unit.organizations.organization(command.to_branch_id)
     if target.kind is not OrgKind.BRANCH:
         raise refuse("A-T", f"{target.name} 不是党支部。", f"{target.name} is not a branch.")
-    case.transfer(to_branch_id=target.id, context=unit.context(command.entry), today=unit.today)
+    case.transfer(
+        to_branch_id=target.id,
+        from_committee_id=unit.organizations.approving_committee(case.branch_id).id,
+        to_committee_id=unit.organizations.approving_committee(target.id).id,
+        context=unit.context(command.entry),
+        today=unit.today,
+    )
     return Changes(unit.membership, case.id, (case,))
 
 

@@ -65,6 +65,7 @@ def _facts(election: Election, details: StepDetails, unit: Unit) -> ElectionFact
             for member_id, member in members.items()
             if member is not None and _belongs(member, election.organization_id, unit)
         ),
+        organization_kind=unit.organizations.organization(election.organization_id).kind,
     )
 
 

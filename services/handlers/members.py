@@ -1,12 +1,14 @@
-"""Handlers of the member registry (O-3): registering members who joined before memberflow."""
+"""Handlers of the member registry (O-3): registering members who joined before memberflow, and
+the dated changes of a member's standing (O-2)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from domain.commands import RegisterMember
+from domain import identity
+from domain.commands import ChangeStanding, RegisterMember
 from domain.errors import Conflict, refuse
-from domain.members import Member, MemberStatus
+from domain.members import Member, MemberStatus, imported_full_since
 from domain.organizations import OrgKind
 from services.handlers.unit import Changes, Handler, Unit, dated_context
 
@@ -17,26 +19,56 @@ def register_member(command: RegisterMember, unit: Unit) -> Changes:
         raise refuse(
             "O-3", "党员编入党支部或党总支。", "A member belongs to a branch or general branch."
         )
+    id_number = identity.checked(command.id_number, command.birth_date, "id_number")
     context = dated_context(command.entry, unit)
     for day in (command.joined_on, command.full_since):
         if day is not None and day > unit.today:
             raise refuse("MF-FUTURE-DATE", f"{day}。", f"{day}.")
-    member_id = Member.create_id(command.name, command.birth_date)
-    if unit.membership.find(Member, member_id) is not None:
-        raise Conflict(f"{command.name} ({command.birth_date}) is already in the registry")
     full = command.status is MemberStatus.FULL
+    full_since = imported_full_since(command.joined_on, command.full_since) if full else None
+    if full_since is not None and full_since < command.joined_on:
+        raise refuse(
+            "O-3",
+            f"转为正式党员的日期 {full_since} 早于入党日期 {command.joined_on}。",
+            f"Full membership ({full_since}) cannot begin before joining ({command.joined_on}).",
+        )
+    if full_since is not None and full_since > unit.today:
+        raise refuse(
+            "O-3",
+            f"{command.joined_on} 入党，预备期一年，到 {full_since} 才能转为正式党员（党章第七条）；"
+            "请登记为预备党员，或写明转正日期。",
+            f"Joined on {command.joined_on}, the member cannot be full before {full_since} "
+            "(a year's probation, 党章 Art. 7): register a probationary member, or give full_since.",
+        )
+    member_id = Member.create_id(id_number, command.name, command.birth_date, branch.id)
+    if unit.membership.find(Member, member_id) is not None:
+        who = id_number or f"{command.name} ({command.birth_date})"
+        raise Conflict(f"{who} is already in the registry")
     member = Member(
         name=command.name,
         birth_date=command.birth_date,
         branch_id=branch.id,
         joined_on=command.joined_on,
-        full_since=(command.full_since or command.joined_on) if full else None,
+        full_since=full_since,
         rights_suspended=command.rights_suspended,
         under_party_probation=command.under_party_probation,
         admission_case_id=None,
         context=context,
+        id_number=id_number,
     )
+    assert member.id == member_id
     return Changes(unit.membership, member.id, (member,))
 
 
-HANDLERS: tuple[Handler[Any], ...] = (Handler(RegisterMember, register_member),)
+def change_standing(command: ChangeStanding, unit: Unit) -> Changes:
+    """O-2: discipline imposed or lifted, rights suspended or restored, probation ended, the
+    membership cancelled, each on its business date."""
+    member = unit.membership.member(command.member_id)
+    member.change_standing(command.change, command.reason, unit.context(command.entry), unit.today)
+    return Changes(unit.membership, member.id, (member,))
+
+
+HANDLERS: tuple[Handler[Any], ...] = (
+    Handler(RegisterMember, register_member),
+    Handler(ChangeStanding, change_standing),
+)

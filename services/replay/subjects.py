@@ -31,10 +31,10 @@ Names = Callable[[UUID], OrgRef]  # an organization's id and name
 
 def branches(case: AdmissionCase) -> list[UUID]:
     """Every branch the case has belonged to, first the one it applied to."""
-    found = [case.transfers[0][0] if case.transfers else case.branch_id]
-    for _, to_branch, _ in case.transfers:
-        if to_branch not in found:
-            found.append(to_branch)
+    found = [case.transfers[0].from_branch_id if case.transfers else case.branch_id]
+    for transfer in case.transfers:
+        if transfer.to_branch_id not in found:
+            found.append(transfer.to_branch_id)
     return found
 
 
@@ -75,13 +75,13 @@ def case_report(
         ],
         transfers=[
             TransferOut(
-                from_branch=ref(source),
-                to_branch=ref(target),
-                occurred_on=context.occurred_on,
-                recorded_at=context.recorded_at,
-                actor=_actor(context),
+                from_branch=ref(t.from_branch_id),
+                to_branch=ref(t.to_branch_id),
+                occurred_on=t.occurred_on,
+                recorded_at=t.context.recorded_at,
+                actor=_actor(t.context),
             )
-            for source, target, context in case.transfers
+            for t in case.transfers
         ],
         findings=case_findings(case, policy),
     )

@@ -7,6 +7,7 @@ from datetime import date
 
 from domain.members import Member
 from tests.support.client import Client
+from tests.support.identity import person_id_number
 from tests.support.world import CLEAN_PATH, path_between
 
 
@@ -34,7 +35,8 @@ def test_a_full_admission_from_application_to_archive(client: Client) -> None:
     assert case["findings"] == []
     assert case["next_steps"] == []
 
-    member_id = Member.create_id("王小明", date(1998, 5, 1))
+    born = date(1998, 5, 1)
+    member_id = Member.create_id(person_id_number("王小明", born), "王小明", born)
     member = client.get(f"/members/{member_id}").json()
     assert (member["status"], member["joined_on"], member["full_since"]) == (
         "full",
@@ -86,7 +88,7 @@ def test_a_broken_hard_rule_is_a_problem_with_rule_source_and_two_languages(clie
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert problem["rule"] == "A-3.1"
-    assert problem["source"] == "细则 Art. 8"
+    assert problem["source"] == "细则 Art. 8 (inferred)"  # DOMAIN.md gives no article
     assert "谈话" in problem["detail_zh"]
     assert "interview" in problem["detail_en"]
 

@@ -312,3 +312,122 @@ def test_E_X_1_an_extension_of_more_than_a_year_is_refused(election_client: Clie
         path, {"occurred_on": "2024-07-01", "months": 1, "reason": "x"}, "branch"
     )
     assert by_itself.json()["rule"] == "E-X.1"
+
+
+def _overdue(client: Client, on: str) -> bool:
+    client.clock.set_day(date.fromisoformat(on))
+    answer: bool = client.get(f"/organizations/{client.ids['branch']}").json()["overdue"]
+    return answer
+
+
+def test_E_OVERDUE_an_approved_request_covers_only_until_its_planned_date(
+    election_client: Client,
+) -> None:
+    """Issue 9 item 7: the approval covered the ended term for ever; now only until 2024-08-20."""
+    _until_list_approved(election_client)
+    assert _overdue(election_client, "2024-08-20") is False
+    assert _overdue(election_client, "2024-08-21") is True  # no ballot by the planned date
+    assert _overdue(election_client, "2025-06-01") is True
+
+
+def test_E_OVERDUE_a_ballot_on_time_keeps_the_organization_covered(
+    election_client: Client,
+) -> None:
+    election = _until_list_approved(election_client)
+    held = _step(
+        election_client,
+        election,
+        "election_held",
+        "2024-08-20",
+        "branch",
+        round=1,
+        due_voters=MEMBERS,
+        present=9,
+        ballots=_ballot(election_client, {"m0": 8, "m1": 8, "m2": 8, "m3": 1}),
+    )
+    assert held.status_code == 200, held.text
+    assert _overdue(election_client, "2024-09-15") is False  # the officers are not approved yet
+
+
+@pytest.mark.settings(policy_election_overdue_grace_days=10)
+def test_E_OVERDUE_the_grace_setting_extends_the_cover(election_client: Client) -> None:
+    _until_list_approved(election_client)
+    assert _overdue(election_client, "2024-08-30") is False
+    assert _overdue(election_client, "2024-08-31") is True
+
+
+def test_MF_NO_TERM_a_working_committee_cannot_request_an_election(
+    election_client: Client,
+) -> None:
+    election_client.created(
+        "wc_sub",
+        "/organizations",
+        {
+            "name": "市直机关工委分工委",
+            "kind": "working_committee",
+            "parent_id": election_client.ids["wc"],
+        },
+    )
+    election_client.login("wc_sub", Role.COMMITTEE_OFFICIAL, "wc_sub")
+    body = {
+        "organization_id": election_client.ids["wc_sub"],
+        "occurred_on": "2024-07-01",
+        "seats": 5,
+        "secretary_seats": 1,
+        "deputy_seats": 1,
+        "meeting_form": "member_meeting",
+        "planned_date": "2024-08-20",
+    }
+    refused = election_client.post("/elections", body, "wc_sub")
+    assert refused.status_code == 422
+    problem = refused.json()
+    assert problem["rule"] == "MF-NO-TERM"
+    assert problem["source"].startswith("DOMAIN.md §4")
+    assert "工委" in problem["detail_zh"]
+    assert "working committee" in problem["detail_en"]
+    assert (
+        election_client.get(f"/organizations/{election_client.ids['wc_sub']}").json()[
+            "open_election_id"
+        ]
+        is None
+    )
+    assert _request(election_client)["id"]  # the branch below still asks as before
+
+
+def test_E_4_2_the_secretary_alone_is_elected_from_one_candidate(election_client: Client) -> None:
+    """A branch electing only its secretary (no committee) needs no 20 % margin; a committee does
+    (test_E_4_2_a_list_without_a_20_percent_margin_is_refused)."""
+    election = _request(election_client, seats=1, deputy_seats=0)["id"]
+    _step(
+        election_client,
+        election,
+        "election_request_approved",
+        "2024-07-10",
+        "parent",
+        approved=True,
+    )
+    _step(
+        election_client,
+        election,
+        "candidates_nominated",
+        "2024-07-20",
+        "branch",
+        candidates=_ids(election_client, "m0"),
+    )
+    approved = _step(
+        election_client, election, "candidate_list_approved", "2024-07-30", "parent", approved=True
+    )
+    assert approved.status_code == 200, approved.text
+    held = _step(
+        election_client,
+        election,
+        "election_held",
+        "2024-08-20",
+        "branch",
+        round=1,
+        due_voters=MEMBERS,
+        present=9,
+        ballots=_ballot(election_client, {"m0": 8}),
+    )
+    assert held.status_code == 200, held.text
+    assert held.json()["elected"] == _ids(election_client, "m0")

@@ -24,7 +24,7 @@ from projections.organizations import OrganizationsModel
 from projections.service import ReadModels
 from services.bus import Outcome
 from tests.support.client import client_for
-from tests.support.world import World
+from tests.support.world import World, path_between
 
 APPROVED_ON = date(2024, 8, 20)  # admission_approved on the clean path
 Summary = tuple[str, str | None, str, str]  # kind, rule, step, subject id
@@ -66,6 +66,22 @@ def transfer(world: World, case_id: UUID, to: str, on: date) -> Outcome:
     return world.run(TransferCase(case_id, world.ids[to], Entry(on)), "secretary")
 
 
+def moved_on(world: World, day: date, to: str, stop: int) -> UUID:
+    """A case on the clean path up to step ``stop``, transferred on ``day`` in its place among
+    the steps, as a branch records a move when it happens (a later entry is F-ORDER, A-T)."""
+    case_id = world.submit()
+    steps = path_between(2, stop)
+    world.follow(case_id, tuple(p for p in steps if p.on <= day))
+    transfer(world, case_id, to, day)
+    world.follow(case_id, tuple(p for p in steps if p.on > day))
+    return case_id
+
+
+def interviewer(world: World, member: str) -> list[dict[str, str]]:
+    """A-16.2: the interview held by a registered member of the committee."""
+    return [{"member_id": str(world.ids[member]), "name": member, "capacity": "committee_member"}]
+
+
 def add_official(world: World, key: str, member: str) -> None:
     """A committee official of the approving committee whose token links them to a member."""
     world.actors[key] = Actor(
@@ -83,11 +99,10 @@ def test_a_clean_history_raises_no_finding(world: World, read_models: ReadModels
     """Two approvals within a plan of five, a transfer long before promotion, an official who is
     a member but neither contact nor introducer, applications to the applicant's own unit."""
     add_official(world, "official_m2", "m2")
-    first = world.case_before(7)
-    transfer(world, first, "branch_b", date(2023, 10, 19))  # 6 months + 1 day before step 7
+    first = moved_on(world, date(2023, 10, 19), "branch_b", 7)  # 6 months + 1 day before step 7
     world.continue_from(first, 7)
     second = world.case_before(16)
-    world.step(second, "committee_interview_held", by="official_m2")
+    world.step(second, "committee_interview_held", interviewers=interviewer(world, "m2"))
     world.step(second, "admission_approved", on=date(2024, 8, 21), by="official_m2")
     set_plan(world, 2024, 5)
     assert case_findings(world.case(first), world.memberflow.settings.policy) == []
@@ -154,8 +169,7 @@ def test_F_TRANSFER_a_transfer_shortly_before_designation_as_target(
     world: World, read_models: ReadModels
 ) -> None:
     """Transferred to branch_b on 2023-10-20, exactly six months before step 7 (2024-04-20)."""
-    case_id = world.case_before(7)
-    transfer(world, case_id, "branch_b", date(2023, 10, 20))
+    case_id = moved_on(world, date(2023, 10, 20), "branch_b", 7)
     world.step(case_id, "development_target_designated")
     summary = [(f.kind, f.rule, f.step) for f in case_findings(world.case(case_id), policy(world))]
     assert summary == [("F-TRANSFER", "A-T", "development_target_designated")]
@@ -190,12 +204,11 @@ def test_F_TRANSFER_not_for_a_transfer_after_the_step(world: World) -> None:
 def test_F_CONFLICT_the_interviewer_and_the_approver_are_introducers(
     world: World, read_models: ReadModels
 ) -> None:
-    """m0 is contact and introducer, m1 introducer on the clean path; officials linked to them
-    interview (16) and approve (17)."""
-    add_official(world, "official_m0", "m0")
+    """m0 is contact and introducer, m1 introducer on the clean path; m0 holds the interview
+    (16, A-16.2) and an official linked to m1 approves (17)."""
     add_official(world, "official_m1", "m1")
     case_id = world.case_before(16)
-    world.step(case_id, "committee_interview_held", by="official_m0")
+    world.step(case_id, "committee_interview_held", interviewers=interviewer(world, "m0"))
     world.step(case_id, "admission_approved", by="official_m1")
     findings = case_findings(world.case(case_id), policy(world))
     assert [(f.kind, f.rule, f.step) for f in findings] == [
@@ -314,13 +327,11 @@ def test_a_rebuild_gives_the_rows_of_the_live_model(
         return outcome
 
     monkeypatch.setattr(world, "run", run_and_follow)
-    add_official(world, "official_m0", "m0")
     first = approved_case(world)
     second = world.case_before(16)
-    world.step(second, "committee_interview_held", by="official_m0")
+    world.step(second, "committee_interview_held", interviewers=interviewer(world, "m0"))
     world.step(second, "admission_approved", on=date(2024, 8, 21))
-    moved = world.case_before(7)
-    transfer(world, moved, "branch_b", date(2024, 3, 1))
+    moved = moved_on(world, date(2024, 3, 1), "branch_b", 7)
     world.step(moved, "development_target_designated")
     off = world.submit(unit="市档案馆")
     set_plan(world, 2024, 1)

@@ -1,6 +1,6 @@
 """Replay of a jurisdiction from the events alone, and re-derivation of every read model.
 
-The jurisdiction is ``pc`` (市财政局机关党委) of ``World``: a case excepted from A-7.1 (F-EXC), a case
+The jurisdiction is ``pc`` (市财政局机关党委) of ``World``: a case excepted from A-7.3 (F-EXC), a case
 with a late entry (F-LATE), a case in the 潮州 pattern (F-ORDER), a clean case, a case that was
 transferred out to ``pc2``'s subtree, an election of ``branch`` requested at short notice
 (F-DEADLINE E-1.3), and a case that never left ``pc2``'s subtree, which must not be listed.
@@ -31,7 +31,7 @@ from services.replay.jurisdiction import Progress, replay
 from services.replay.rendering import render_html
 from tests.support.client import client_for
 from tests.support.clock import FixedClock
-from tests.support.world import World, path_between
+from tests.support.world import ALL_OPINIONS, World, path_between
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,16 @@ def _chaozhou(world: World) -> UUID:
     return case_id
 
 
+OPINIONS = ALL_OPINIONS[:3]  # party group, contacts and members; not the masses (A-7.3)
+
+
 @pytest.fixture
 def jurisdiction(world: World) -> Jurisdiction:
-    excepted = world.case_before(7, name="例外甲")
-    world.except_(excepted, "development_target_designated", "A-7.1", on=date(2024, 3, 1))
-    world.step(excepted, "development_target_designated", on=date(2024, 3, 5))
+    excepted = world.case_before(7, name="例外甲")  # the masses' opinion is not on file
+    world.except_(excepted, "development_target_designated", "A-7.3", on=date(2024, 4, 11))
+    world.step(
+        excepted, "development_target_designated", on=date(2024, 4, 12), opinions_heard=OPINIONS
+    )
 
     late = world.submit(name="迟录乙")
     world.step(late, "applicant_interviewed", recorded_on=date(2023, 5, 15))  # 56 days late
@@ -156,12 +161,12 @@ def test_the_replay_lists_exactly_the_cases_findings_and_exceptions_of_the_juris
     }
     assert [e.id for e in report.elections] == [j.election]
     assert _findings(report) == {
-        (j.excepted, "F-EXC", "A-7.1"),
+        (j.excepted, "F-EXC", "A-7.3"),
         (j.late, "F-LATE", None),
         (j.chaozhou, "F-ORDER", None),
         (j.election, "F-DEADLINE", "E-1.3"),
     }
-    assert _exceptions(report) == {(j.excepted, "development_target_designated", "A-7.1")}
+    assert _exceptions(report) == {(j.excepted, "development_target_designated", "A-7.3")}
     assert report.totals == {"F-DEADLINE": 1, "F-EXC": 1, "F-LATE": 1, "F-ORDER": 1}
     assert report.exceptions_total == 1
 
@@ -169,7 +174,7 @@ def test_the_replay_lists_exactly_the_cases_findings_and_exceptions_of_the_juris
     target = excepted.steps[-1]
     assert (target.slug, target.waived, target.actor.role) == (
         "development_target_designated",
-        ["A-7.1"],
+        ["A-7.3"],
         "branch_secretary",
     )
     assert excepted.exceptions[0].used
@@ -207,7 +212,7 @@ def test_the_period_selects_the_subjects_with_an_event_in_it(jurisdiction: Juris
     assert [e.id for e in late.elections] == [j.election]
     assert late.totals == {"F-DEADLINE": 1}
 
-    window = _replay(memberflow, pc, from_=date(2024, 3, 5), to=date(2024, 3, 5))
+    window = _replay(memberflow, pc, from_=date(2024, 4, 12), to=date(2024, 4, 12))
     assert [c.id for c in window.cases] == [j.excepted]
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from domain.admission.findings import case_findings
 from domain.admission.values import CaseStatus
 from domain.commands import Entry, WithdrawCase
-from domain.members import Member, MemberStatus
+from domain.members import MemberStatus
 from tests.support.world import CLEAN_PATH, World
 
 
@@ -24,7 +24,7 @@ def test_a_clean_case_walks_all_25_steps_without_findings(world: World) -> None:
 def test_approval_and_conversion_keep_the_registry_in_step(world: World) -> None:
     """O-3, A-17.3, A-24.3: approval adds a probationary member; conversion makes a full one."""
     case_id = world.case_before(18, name="赵六")
-    member_id = Member.create_id("赵六", date(1998, 5, 1))
+    member_id = world.case(case_id).applicant.member_id
     member = world.memberflow.membership.member(member_id)
     assert member.status is MemberStatus.PROBATIONARY
     assert member.joined_on == date(2024, 7, 20)  # the branch meeting's date

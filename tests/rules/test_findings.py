@@ -267,7 +267,7 @@ def test_findings_are_the_same_when_the_case_is_rebuilt_from_the_store(world: Wo
         recorded_on=date(2023, 6, 1),  # F-LATE
         documents=(),  # F-DOCS
     )
-    world.except_(case_id, "activist_designated", "A-3.1", on=date(2023, 6, 1))  # F-EXC
+    world.except_(case_id, "contacts_assigned", "A-5.1", on=date(2023, 6, 1))  # F-EXC
     first = findings(world, case_id)
     assert {f.kind for f in first} == {"F-OFFUNIT", "F-DEADLINE", "F-LATE", "F-DOCS", "F-EXC"}
     assert findings(world, case_id) == first

@@ -1,19 +1,16 @@
-"""Rules about the case as a whole: A-T, A-P, A-X, exceptions (DOMAIN.md §0) and MF-*."""
+"""Rules about the case as a whole: A-T, A-P, A-X and MF-* (exceptions: test_exceptions.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
 from uuid import UUID
 
 import pytest
 
-from domain.admission.findings import case_findings
 from domain.admission.values import Applicant, CaseStatus
 from domain.commands import (
     Entry,
-    GrantException,
     SetDevelopmentPlan,
     SubmitApplication,
     TakeStep,
@@ -21,9 +18,9 @@ from domain.commands import (
     WithdrawCase,
 )
 from domain.errors import RulesBroken
-from domain.persons import Person
 from domain.workflow import StepDetails
-from tests.support.world import World
+from tests.support.identity import id_number
+from tests.support.world import ALL_OPINIONS, World
 
 
 def refused_with(call: Callable[[], object]) -> set[str]:
@@ -71,9 +68,13 @@ def test_A_T_transfer_moves_the_case_and_keeps_its_history(world: World) -> None
     assert case.branch_id == world.ids["branch_b"]
     assert [(r.number, r.occurred_on, r.version) for r in case.records] == before
     assert len(case.transfers) == 1
-    from_id, to_id, context = case.transfers[0]
-    assert (from_id, to_id) == (world.ids["branch"], world.ids["branch_b"])
-    assert context.occurred_on == date(2023, 5, 1)
+    moved = case.transfers[0]
+    assert (moved.from_branch_id, moved.to_branch_id) == (
+        world.ids["branch"],
+        world.ids["branch_b"],
+    )
+    assert moved.occurred_on == date(2023, 5, 1)
+    assert moved.from_committee_id == moved.to_committee_id == world.ids["pc"]
     events = [type(e).__name__ for e in world.memberflow.membership.history(case_id)]
     assert events[-1] == "Transferred"
 
@@ -85,7 +86,10 @@ def test_A_T_time_served_before_a_transfer_counts(world: World) -> None:
     world.step(case_id, "contacts_assigned")
     world.step(case_id, "activist_assessed", on=date(2023, 10, 1))
     world.step(case_id, "activist_assessed", on=date(2024, 3, 1))
-    world.step(case_id, "development_target_designated", on=date(2024, 4, 10))
+    opinions = [{**o, "heard_on": "2024-04-05"} for o in ALL_OPINIONS]
+    world.step(
+        case_id, "development_target_designated", on=date(2024, 4, 10), opinions_heard=opinions
+    )
     assert world.case(case_id).has("development_target_designated")
 
 
@@ -164,7 +168,7 @@ def test_A_X_after_withdrawal_a_new_case_is_allowed_and_linked(world: World) -> 
 
     second = world.submit(name="李四", birth_date=date(1999, 9, 9), on=date(2023, 6, 1))
     assert second != first
-    person = world.memberflow.membership.person(Person.create_id("李四", date(1999, 9, 9)))
+    person = world.memberflow.membership.person(world.case(first).applicant.person_id)
     assert person is not None
     assert person.case_ids == [first, second]
     assert world.case(second).person_id == world.case(first).person_id
@@ -184,192 +188,6 @@ def test_A_X_a_registered_member_cannot_apply(world: World) -> None:
         "A-X"
     }
     world.submit(name="党员0", birth_date=date(1975, 1, 2))
-
-
-# Exceptions (DOMAIN.md §0).
-
-EARLY = date(2024, 4, 1)  # before the year of A-7.1 is up (activist since 2023-04-10)
-
-
-def test_exception_by_official_lets_A_7_1_through_once(world: World) -> None:
-    case_id = world.case_before(7)
-    world.except_(case_id, "development_target_designated", "A-7.1", on=EARLY)
-    world.step(case_id, "development_target_designated", on=EARLY)
-
-    case = world.case(case_id)
-    record = case.latest("development_target_designated")
-    assert record is not None
-    assert record.waived == ("A-7.1",)
-    assert [(e.step, e.rule, e.used) for e in case.exceptions] == [
-        ("development_target_designated", "A-7.1", True)
-    ]
-    findings = case_findings(case, world.memberflow.settings.policy)
-    assert [(f.kind, f.rule) for f in findings if f.kind == "F-EXC"] == [("F-EXC", "A-7.1")]
-
-    other = world.case_before(7)
-    assert refused_with(lambda: world.step(other, "development_target_designated", on=EARLY)) == {
-        "A-7.1"
-    }
-
-
-def test_exception_is_used_once_on_a_repeatable_step(world: World) -> None:
-    """§0: one exception lets one step through; the next meeting without quorum is refused."""
-    case_id = world.case_before(15)
-    no_quorum: dict[str, Any] = {
-        "eligible": 20,
-        "present": 10,
-        "in_favour": 11,
-        "against": 0,
-        "written_opinions": 1,
-    }
-    assert refused_with(lambda: world.step(case_id, "branch_meeting_admitted", **no_quorum)) == {
-        "A-15.2"
-    }
-    world.except_(case_id, "branch_meeting_admitted", "A-15.2", on=date(2024, 7, 15))
-    world.step(case_id, "branch_meeting_admitted", **no_quorum)
-    record = world.case(case_id).latest("branch_meeting_admitted")
-    assert record is not None
-    assert record.waived == ("A-15.2",)
-
-    assert refused_with(
-        lambda: world.step(case_id, "branch_meeting_admitted", on=date(2024, 7, 25), **no_quorum)
-    ) == {"A-15.2"}
-
-
-def test_exception_waives_only_the_named_rule(world: World) -> None:
-    case_id = world.case_before(7)
-    world.except_(case_id, "development_target_designated", "A-7.1", on=EARLY)
-    with pytest.raises(RulesBroken) as excinfo:
-        world.step(case_id, "development_target_designated", on=EARLY, opinions_heard=[])
-    assert {v.rule.id for v in excinfo.value.violations} == {"A-7.3"}
-    case = world.case(case_id)
-    assert not case.has("development_target_designated")
-    assert [e.used for e in case.exceptions] == [False]  # still there for the corrected entry
-
-    world.step(case_id, "development_target_designated", on=EARLY)
-    assert world.case(case_id).exceptions[0].used
-
-
-def test_exception_for_one_step_does_not_waive_another(world: World) -> None:
-    case_id = world.case_before(11)
-    world.except_(case_id, "development_target_designated", "A-7.1", on=date(2024, 6, 1))
-    assert refused_with(lambda: world.step(case_id, "training_completed", days=1, hours=8)) == {
-        "A-11.1"
-    }
-    world.except_(case_id, "training_completed", "A-11.1", on=date(2024, 6, 5))
-    world.step(case_id, "training_completed", days=1, hours=8)
-    record = world.case(case_id).latest("training_completed")
-    assert record is not None
-    assert record.waived == ("A-11.1",)
-
-
-@pytest.mark.parametrize("by", ["secretary", "pc2_official", "wc_official", "secretary2"])
-def test_exception_from_anyone_but_the_approving_committee_refused_with_O_1(
-    world: World, by: str
-) -> None:
-    case_id = world.case_before(7)
-    with pytest.raises(RulesBroken) as excinfo:
-        world.except_(case_id, "development_target_designated", "A-7.1", on=EARLY, by=by)
-    assert {v.rule.id for v in excinfo.value.violations} == {"O-1"}
-    assert world.case(case_id).exceptions == []
-    assert refused_with(lambda: world.step(case_id, "development_target_designated", on=EARLY)) == {
-        "A-7.1"
-    }
-
-
-def test_exception_for_branch2_case_comes_from_the_working_committee(world: World) -> None:
-    case_id = world.case_before(5, branch="branch2", unit="市档案馆")
-    assert refused_with(
-        lambda: world.except_(case_id, "contacts_assigned", "A-5.1", on=date(2023, 4, 15))
-    ) == {"O-1"}
-    world.except_(case_id, "contacts_assigned", "A-5.1", on=date(2023, 4, 15), by="wc_official")
-    assert len(world.case(case_id).exceptions) == 1
-
-
-@pytest.mark.parametrize(
-    ("step", "rule_id"),
-    [
-        ("development_target_designated", "A-11.1"),
-        ("development_target_designated", "A-9.1"),
-        ("training_completed", "A-7.1"),
-        ("committee_interview_held", "O-1"),  # authority is never waived
-        ("admission_approved", "A-17.1"),
-        ("contacts_assigned", "MF-STEP-REPEATED"),
-        ("contacts_assigned", "MF-FUTURE-DATE"),
-        ("political_review_concluded", "A-10.1"),
-        ("development_target_designated", "NO-SUCH-RULE"),
-    ],
-)
-def test_exception_naming_a_rule_that_does_not_apply_refused_with_MF_EXCEPTION(
-    world: World, step: str, rule_id: str
-) -> None:
-    case_id = world.case_before(7)
-    with pytest.raises(RulesBroken) as excinfo:
-        world.except_(case_id, step, rule_id, on=EARLY)
-    assert {v.rule.id for v in excinfo.value.violations} == {"MF-EXCEPTION"}
-    assert world.case(case_id).exceptions == []
-
-
-def test_exception_for_an_unknown_step_refused_with_MF_EXCEPTION(world: World) -> None:
-    case_id = world.case_before(7)
-    assert refused_with(lambda: world.except_(case_id, "no_such_step", "A-7.1", on=EARLY)) == {
-        "MF-EXCEPTION"
-    }
-
-
-@pytest.mark.parametrize("reason", ["", "   ", "\n\t"])
-def test_exception_with_empty_reason_refused_with_MF_EXCEPTION(world: World, reason: str) -> None:
-    case_id = world.case_before(7)
-    assert refused_with(
-        lambda: world.except_(
-            case_id, "development_target_designated", "A-7.1", on=EARLY, reason=reason
-        )
-    ) == {"MF-EXCEPTION"}
-    assert world.case(case_id).exceptions == []
-
-
-def test_exception_reason_is_stored_trimmed(world: World) -> None:
-    case_id = world.case_before(7)
-    world.except_(case_id, "development_target_designated", "A-7.1", on=EARLY, reason="  特殊  ")
-    assert world.case(case_id).exceptions[0].reason == "特殊"
-
-
-def test_exception_on_a_closed_case_refused(world: World) -> None:
-    case_id = world.case_before(7)
-    withdraw(world, case_id, date(2024, 3, 1))
-    assert refused_with(
-        lambda: world.except_(case_id, "development_target_designated", "A-7.1", on=EARLY)
-    ) == {"MF-CASE-CLOSED"}
-
-
-def test_exception_dated_in_the_future_refused(world: World) -> None:
-    case_id = world.case_before(7)
-    world.clock.set_day(date(2024, 3, 31))
-    command = GrantException(
-        case_id, "development_target_designated", "A-7.1", "特殊", Entry(EARLY)
-    )
-    assert refused_with(lambda: world.run(command, "official")) == {"MF-FUTURE-DATE"}
-
-
-def test_exception_for_A_13_1_order_lets_the_official_pre_review_early(world: World) -> None:
-    """§0: step 13's order rule (A-13.1, after step 12) may be excepted by the committee."""
-    case_id = world.case_before(12)
-    world.except_(case_id, "pre_review_passed", "A-13.1", on=date(2024, 6, 15))
-    world.step(case_id, "pre_review_passed", on=date(2024, 6, 15), by="official")
-    record = world.case(case_id).latest("pre_review_passed")
-    assert record is not None
-    assert record.waived == ("A-13.1",)
-
-
-def test_exception_for_A_13_1_does_not_let_a_secretary_pre_review(world: World) -> None:
-    """§0 and O-1: authority is never waived. Step 13's order rule and authority rule share the id
-    A-13.1; an exception granted for A-13.1 must not let a branch secretary pre-review."""
-    case_id = world.case_before(13)
-    world.except_(case_id, "pre_review_passed", "A-13.1", on=date(2024, 6, 25))
-    with pytest.raises(RulesBroken) as excinfo:
-        world.step(case_id, "pre_review_passed", by="secretary")
-    assert excinfo.value.first.rule.id == "A-13.1"
-    assert not world.case(case_id).has("pre_review_passed")
 
 
 # MF-FUTURE-DATE.
@@ -412,7 +230,7 @@ def test_MF_FUTURE_DATE_today_is_the_day_in_Asia_Shanghai(
 def test_MF_FUTURE_DATE_an_application_dated_after_today_refused(world: World) -> None:
     world.clock.set_day(date(2023, 2, 28))
     command = SubmitApplication(
-        Applicant(name="未来", birth_date=date(1990, 1, 1)),
+        Applicant(name="未来", birth_date=date(1990, 1, 1), id_number=id_number(date(1990, 1, 1))),
         world.ids["branch"],
         "work_unit",
         Entry(date(2023, 3, 1)),
@@ -493,16 +311,6 @@ def test_MF_STEP_ORDER_contacts_after_activist_designated_accepted(world: World)
     world.step(case_id, "activist_designated")
     world.step(case_id, "contacts_assigned")
     assert world.case(case_id).has("contacts_assigned")
-
-
-def test_MF_STEP_ORDER_exception_for_the_order_rule_lets_the_step_through(world: World) -> None:
-    """§0: a step's order rule is waivable; the step is recorded with it waived."""
-    case_id = world.case_before(3)
-    world.except_(case_id, "contacts_assigned", "MF-STEP-ORDER", on=date(2023, 4, 1))
-    world.step(case_id, "contacts_assigned", on=date(2023, 4, 1))
-    record = world.case(case_id).latest("contacts_assigned")
-    assert record is not None
-    assert record.waived == ("MF-STEP-ORDER",)
 
 
 # MF-CASE-CLOSED.

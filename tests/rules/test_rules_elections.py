@@ -36,7 +36,12 @@ from domain.elections.details import (
 )
 from domain.elections.election import Election
 from domain.elections.findings import election_findings
-from domain.elections.progress import next_election_steps, request_approved
+from domain.elections.progress import (
+    ElectionCover,
+    election_covers,
+    next_election_steps,
+    request_approved,
+)
 from domain.elections.values import ElectionStatus
 from domain.errors import RulesBroken
 from domain.members import MemberStatus
@@ -562,8 +567,7 @@ def test_E_4_1_only_the_parent_approves_the_list(w: World, by: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("seats", "count", "passes"),
-    [(3, 3, False), (3, 4, True), (5, 5, False), (5, 6, True), (1, 1, False), (1, 2, True)],
+    ("seats", "count", "passes"), [(3, 3, False), (3, 4, True), (5, 5, False), (5, 6, True)]
 )
 def test_E_4_2_candidates_at_least_ceil_seats_times_1_2(
     w: World, seats: int, count: int, passes: bool
@@ -578,6 +582,78 @@ def test_E_4_2_candidates_at_least_ceil_seats_times_1_2(
         error = refused(approve)
         assert error.first.rule.id == "E-4.2"
         assert election_of(w, election).candidates == ()
+
+
+@pytest.mark.parametrize(("count", "passes"), [(1, False), (2, True)])
+def test_E_4_2_one_seat_of_a_general_branch_still_needs_the_margin(
+    w: World, count: int, passes: bool
+) -> None:
+    """The margin is for committee members (委员): a general branch always elects a committee, so
+    even a one-seat request needs ceil(1 × 1.2) = 2 candidates."""
+    for i in range(3):
+        w.member(f"g{i}", f"总支党员{i}", date(1979, 5, i + 1), branch="branch2")
+    add_actor(w, "gb", Role.COMMITTEE_OFFICIAL, "gb")
+    election = request(w, org="gb", seats=1, deputy_seats=0)
+    decide(w, election, "election_request_approved", by="pc2_official")
+    nominate(w, election, tuple(f"g{i}" for i in range(count)), by="gb")
+    approve = partial(decide, w, election, "candidate_list_approved", on=LISTED, by="pc2_official")
+    if passes:
+        approve()
+        assert len(election_of(w, election).candidates) == count
+    else:
+        assert refused(approve).first.rule.id == "E-4.2"
+
+
+@pytest.mark.parametrize(
+    ("seats", "deputies", "count", "passes"),
+    [
+        (1, 0, 1, True),  # the secretary alone, one candidate (等额)
+        (2, 1, 2, True),  # the secretary and one deputy, one candidate each
+        (2, 1, 1, False),  # fewer candidates than seats
+        (2, 0, 2, False),  # two seats that are not both officers': committee members
+        (2, 0, 3, True),
+        (3, 2, 3, False),  # a committee: a branch has at most one deputy without one
+        (3, 2, 4, True),
+    ],
+)
+def test_E_4_2_a_branch_without_a_committee_elects_its_officers_one_candidate_a_seat(
+    w: World, seats: int, deputies: int, count: int, passes: bool
+) -> None:
+    """选举条例 Art. 13 sets the 20 % margin for committee members' candidates; a branch without a
+    committee (fewer than seven full members) elects only its secretary and, if needed, a deputy
+    at its member meeting, and those may be elected with one candidate a seat."""
+    candidates = tuple(f"e{i}" for i in range(count))
+    election = until(w, "nominated", seats=seats, deputy_seats=deputies, candidates=candidates)
+    approve = partial(decide, w, election, "candidate_list_approved", on=LISTED)
+    if passes:
+        approve()
+        assert election_of(w, election).candidates == ids(w, *candidates)
+    else:
+        error = refused(approve)
+        assert rule_ids(error) == {"E-4.2"}
+        assert election_of(w, election).candidates == ()
+
+
+def test_E_4_2_a_small_branch_elects_its_secretary_from_one_candidate_to_a_new_term(
+    w: World,
+) -> None:
+    """A branch of five full members (支部条例: no committee under seven) elects its secretary at
+    the member meeting from a single candidate, reports, and its new term starts on that day."""
+    add_org(w, "small", "pc", TERM_STARTED)
+    for i in range(5):
+        w.member(f"s{i}", f"小支部党员{i}", date(1981, 4, i + 1), branch="small")
+    add_actor(w, "small", Role.BRANCH_SECRETARY, "small")
+    election = request(w, org="small", seats=1, deputy_seats=0)
+    decide(w, election, "election_request_approved")
+    nominate(w, election, ("s0",), by="small")
+    decide(w, election, "candidate_list_approved", on=LISTED)
+    ballot(w, election, {"s0": 4}, due=5, present=5, by="small")
+    assert election_of(w, election).elected == ids(w, "s0")
+    officers(w, election, "s0", (), by="small")
+    report(w, election, by="small")
+    decide(w, election, "officers_approved", on=CONFIRMED)
+    assert election_of(w, election).status is ElectionStatus.COMPLETED
+    assert org_of(w, "small").term == Term(VOTED, 3)
 
 
 def test_E_4_2_a_rejected_list_lets_the_organization_nominate_again(w: World) -> None:
@@ -933,11 +1009,85 @@ def test_E_OVERDUE_an_approved_request_covers_the_organization(w: World) -> None
     assert not org_of(w).overdue_on(day, request_approved(election_of(w, election)))
 
 
+def covered(world: World, election: UUID, day: date, grace_days: int = 0) -> bool:
+    return election_covers(election_of(world, election), day, grace_days)
+
+
+def test_E_OVERDUE_an_approved_request_covers_only_until_its_planned_date(w: World) -> None:
+    """Issue 9 item 7: the approval covers the ended term until the planned date (2024-08-20);
+    without a ballot the organization is overdue again the day after."""
+    election = until(w, "listed")
+    assert not covered(w, election, DECIDED - timedelta(days=1))  # not yet approved that day
+    assert covered(w, election, DECIDED)
+    assert covered(w, election, PLANNED)
+    assert not org_of(w).overdue_on(PLANNED, covered(w, election, PLANNED))
+    assert not covered(w, election, PLANNED + timedelta(days=1))
+    after = PLANNED + timedelta(days=1)
+    assert org_of(w).overdue_on(after, covered(w, election, after))
+    assert org_of(w).overdue_on(date(2025, 3, 1), covered(w, election, date(2025, 3, 1)))
+
+
+def test_E_OVERDUE_a_ballot_on_time_keeps_it_covered_until_the_new_term(w: World) -> None:
+    election = until(w, "voted")  # the ballot on the planned date
+    assert election_of(w, election).first_ballot_on == PLANNED
+    for day in (PLANNED, PLANNED + timedelta(days=1), date(2025, 3, 1)):
+        assert covered(w, election, day)
+        assert not org_of(w).overdue_on(day, covered(w, election, day))
+    officers(w, election)
+    report(w, election)
+    decide(w, election, "officers_approved", on=CONFIRMED)
+    assert org_of(w).term == Term(VOTED, 3)
+    assert not org_of(w).overdue_on(CONFIRMED, False)  # the new term runs
+
+
+def test_E_OVERDUE_a_late_ballot_ends_the_overdue_from_its_day(w: World) -> None:
+    election = until(w, "listed")
+    late = PLANNED + timedelta(days=10)
+    ballot(w, election, {"e0": 9, "e1": 9, "e2": 9, "e3": 1}, on=late)
+    before = late - timedelta(days=1)
+    assert not covered(w, election, before)  # overdue between the planned date and the ballot
+    assert org_of(w).overdue_on(before, covered(w, election, before))
+    assert covered(w, election, late)
+    assert not org_of(w).overdue_on(late, covered(w, election, late))
+
+
+def test_E_OVERDUE_the_policy_grace_extends_the_cover(w: World) -> None:
+    election = until(w, "listed")
+    assert covered(w, election, PLANNED + timedelta(days=30), grace_days=30)
+    assert not covered(w, election, PLANNED + timedelta(days=31), grace_days=30)
+    assert not covered(w, election, PLANNED + timedelta(days=1), grace_days=0)
+
+
+@pytest.mark.settings(policy_election_overdue_grace_days=30)
+def test_E_OVERDUE_the_grace_is_a_setting(w: World) -> None:
+    assert w.memberflow.settings.policy.election_overdue_grace_days == 30
+
+
+def test_E_OVERDUE_the_cover_is_a_pure_function_of_three_dates() -> None:
+    planned = date(2024, 8, 20)
+    waiting = ElectionCover(
+        approved_on=date(2024, 7, 10), planned_date=planned, first_ballot_on=None
+    )
+    assert waiting.covers(planned, 0)
+    assert not waiting.covers(planned + timedelta(days=1), 0)
+    assert waiting.covers(planned + timedelta(days=5), 5)
+    assert not waiting.covers(date(2024, 7, 9), 0)  # before the approval
+    unapproved = ElectionCover(approved_on=None, planned_date=planned, first_ballot_on=None)
+    assert not unapproved.covers(date(2024, 7, 15), 365)
+    balloted = ElectionCover(
+        approved_on=date(2024, 7, 10), planned_date=planned, first_ballot_on=date(2024, 9, 1)
+    )
+    assert not balloted.covers(date(2024, 8, 31), 0)
+    assert balloted.covers(date(2024, 9, 1), 0)
+    assert balloted.covers(date(2026, 1, 1), 0)
+
+
 def test_E_OVERDUE_a_rejected_request_does_not_cover_it(w: World) -> None:
     election = request(w)
     decide(w, election, "election_request_approved", approved=False)
     assert not request_approved(election_of(w, election))
     assert org_of(w).overdue_on(date(2024, 7, 15), request_approved(election_of(w, election)))
+    assert not covered(w, election, date(2024, 7, 15), grace_days=365)
 
 
 def test_E_OVERDUE_an_extension_covers_the_days_it_adds(w: World) -> None:
@@ -951,6 +1101,26 @@ def test_E_OVERDUE_an_organization_without_a_term_is_never_overdue(w: World) -> 
     add_org(w, "termless", "pc", None)
     assert not org_of(w, "termless").overdue_on(date(2099, 1, 1), False)
     assert not org_of(w, "branch").overdue_on(date(2099, 1, 1), False)
+
+
+# MF-NO-TERM: a working committee has no term and holds no term-change election.
+
+
+def test_MF_NO_TERM_a_working_committee_cannot_request_an_election(w: World) -> None:
+    add_org(w, "wc_sub", "wc", None, kind=OrgKind.WORKING_COMMITTEE)
+    add_actor(w, "wc_sub", Role.COMMITTEE_OFFICIAL, "wc_sub")
+    error = refused(lambda: request(w, org="wc_sub", seats=1, deputy_seats=0))
+    assert rule_ids(error) == {"MF-NO-TERM"}
+    assert error.first.rule.source.startswith("DOMAIN.md §4")
+    assert org_of(w, "wc_sub").open_election_id is None
+    assert org_of(w, "wc_sub").term is None
+    root = refused(lambda: request(w, org="wc", by="wc_official"))
+    assert root.first.rule.id == "MF-NO-TERM"
+    assert rule_ids(root) == {"MF-NO-TERM", "E-2.1"}
+    # the regular path: the committee under it asks and the working committee answers
+    election = request(w, org="pc", by="official")
+    decide(w, election, "election_request_approved", by="wc_official")
+    assert request_approved(election_of(w, election))
 
 
 # MF-ELECTION-CLOSED and MF-FUTURE-DATE.

@@ -58,10 +58,7 @@ def findings(world: World, case_id: UUID) -> list[Finding]:
 
 
 def member_of(world: World, case_id: UUID) -> Member:
-    applicant = world.case(case_id).applicant
-    return world.memberflow.membership.member(
-        Member.create_id(applicant.name, applicant.birth_date)
-    )
+    return world.memberflow.membership.member(world.case(case_id).applicant.member_id)
 
 
 # A-12.1 … A-14.1: branch committee review, pre-review, application form.
@@ -287,15 +284,13 @@ def test_A_16_1_committee_interview_needs_the_branch_meeting(world: World) -> No
     assert refused.value.first.rule.id == "A-16.1"
 
 
-def test_A_16_1_no_committee_interview_after_the_approval(world: World) -> None:
-    """A-16.1: the interview comes before step 17 — even when an exception let the approval
-    through without it."""
-    case_id = world.case_before(16)
-    world.except_(case_id, "admission_approved", "A-16.1", on=date(2024, 8, 1))
-    world.step(case_id, "admission_approved")
+def test_A_16_1_the_interview_is_held_once_before_the_approval(world: World) -> None:
+    """A-16.1: the approval needs the interview before it (never waived, §0), and the interview
+    is not held again once the committee has decided."""
+    case_id = world.case_before(18)
     with pytest.raises(RulesBroken) as refused:
         world.step(case_id, "committee_interview_held", on=date(2024, 8, 21))
-    assert violated(refused) == {"A-16.1"}
+    assert violated(refused) == {"MF-STEP-REPEATED"}
 
 
 @pytest.mark.parametrize("actor", NOT_APPROVING)
@@ -374,9 +369,7 @@ def test_A_17_admission_rejected_closes_the_case(world: World) -> None:
     assert case.probation_start is None
     last_event = world.memberflow.membership.history(case_id)[-1]
     assert getattr(last_event, "slug", None) == "admission_rejected"
-    assert (
-        world.memberflow.membership.find(Member, Member.create_id("周八", date(1998, 5, 1))) is None
-    )
+    assert world.memberflow.membership.find(Member, world.case(case_id).applicant.member_id) is None
     for slug in ("admission_filed", "admission_approved"):
         with pytest.raises(RulesBroken) as refused:
             world.step(case_id, slug)
@@ -495,6 +488,7 @@ def test_A_23_2_late_meeting_after_an_extension_is_a_deadline_finding(world: Wor
     2026-04-21 is more than 3 months late → F-DEADLINE."""
     case_id = world.case_before(23)
     world.step(case_id, "branch_meeting_converted", outcome="extend", extension_months=6)
+    world.step(case_id, "conversion_approved")  # A-24.4: the extension takes effect now
     world.step(case_id, "conversion_requested", on=date(2025, 12, 20))
     world.step(case_id, "branch_meeting_converted", on=date(2026, 4, 21), outcome="convert")
     second = world.case(case_id).records_of("branch_meeting_converted")[-1]
@@ -541,25 +535,28 @@ def test_A_23_3_invalid_outcomes_are_refused(world: World, fields: dict[str, Any
 
 
 def test_A_23_3_extension_of_twelve_months_is_accepted(world: World) -> None:
-    """A-23.3 boundary: 12 months is the longest extension."""
+    """A-23.3 boundary: 12 months is the longest extension (effective once approved, A-24.4)."""
     case_id = world.case_before(23)
     world.step(case_id, "branch_meeting_converted", outcome="extend", extension_months=12)
+    world.step(case_id, "conversion_approved")
     assert world.case(case_id).probation_end == date(2026, 7, 20)
 
 
 def test_A_23_3_extension_once_then_a_new_conversion_round(world: World) -> None:
-    """A-23.3 and A-24.3: a 6-month extension moves the end to 2026-01-20; a new request and
-    meeting follow in a new round (A-22.1, A-23.2 against the new end); a second extension is
-    refused; after conversion, party standing counts from the extended end."""
+    """A-23.3, A-24.4 and A-24.3: a 6-month extension, approved, moves the end to 2026-01-20; a
+    new request and meeting follow in a new round (A-22.1, A-23.2 against the new end); a second
+    extension is refused; after conversion, party standing counts from the extended end."""
     case_id = world.case_before(23, name="吴九")
     world.step(case_id, "branch_meeting_converted", outcome="extend", extension_months=6)
+    assert world.case(case_id).probation_end == PROBATION_END  # not before the approval
+    world.step(case_id, "conversion_approved")
     new_end = date(2026, 1, 20)
     case = world.case(case_id)
     assert case.probation_end == new_end
     assert case.extensions[0][0] == 6
     assert case.status is CaseStatus.OPEN
-    with pytest.raises(RulesBroken):  # no conversion approval after an extension
-        world.step(case_id, "conversion_approved")
+    with pytest.raises(RulesBroken):  # the new round starts with a request
+        world.step(case_id, "conversion_approved", on=date(2025, 8, 20))
 
     with pytest.raises(RulesBroken) as refused:
         world.step(case_id, "conversion_requested", on=date(2025, 12, 19))
@@ -585,27 +582,56 @@ def test_A_23_3_extension_once_then_a_new_conversion_round(world: World) -> None
     assert member.joined_on == MEETING_ON
 
 
-def test_A_23_3_cancel_terminates_the_case(world: World) -> None:
-    """A-23.3: outcome cancel (取消预备党员资格) terminates the case."""
-    case_id = world.case_before(23)
-    world.step(case_id, "branch_meeting_converted", outcome="cancel")
-    assert world.case(case_id).status is CaseStatus.TERMINATED
-    with pytest.raises(RulesBroken) as refused:
-        world.step(case_id, "conversion_approved")
-    assert refused.value.first.rule.id == "MF-CASE-CLOSED"
-
-
-def test_A_23_3_after_cancellation_the_person_is_no_longer_a_probationary_member(
-    world: World,
-) -> None:
-    """A-23.3 with O-3 and A-X: 取消预备党员资格 ends probationary membership; the case ended,
-    so a new case for the person is allowed."""
+def test_A_24_4_a_cancellation_takes_effect_when_the_committee_approves_it(world: World) -> None:
+    """A-23.3 and A-24.4: the meeting resolves to cancel (取消预备党员资格); the case ends, and
+    the registry record is cancelled, only with the committee's approval."""
     case_id = world.case_before(23, name="郑十")
     world.step(case_id, "branch_meeting_converted", outcome="cancel")
-    member = world.memberflow.membership.find(Member, Member.create_id("郑十", date(1998, 5, 1)))
-    assert member is None or member.status is not MemberStatus.PROBATIONARY
-    new_case = world.submit(name="郑十", on=date(2025, 9, 1))
+    assert world.case(case_id).is_open
+    assert member_of(world, case_id).status is MemberStatus.PROBATIONARY
+    world.step(case_id, "conversion_approved")
+    assert world.case(case_id).status is CaseStatus.TERMINATED
+    assert member_of(world, case_id).status is MemberStatus.CANCELLED
+    with pytest.raises(RulesBroken) as refused:
+        world.step(case_id, "materials_archived", on=date(2025, 8, 20))
+    assert refused.value.first.rule.id == "MF-CASE-CLOSED"
+    new_case = world.submit(name="郑十", on=date(2025, 9, 1))  # A-X: the case ended
     assert world.case(new_case).is_open
+
+
+@pytest.mark.parametrize(
+    ("outcome", "months"), [("convert", None), ("extend", 6), ("cancel", None)]
+)
+def test_A_24_4_a_refused_resolution_takes_no_effect_and_the_branch_meets_again(
+    world: World, outcome: str, months: int | None
+) -> None:
+    """A-24.4: the committee refuses the resolution: nothing takes effect, the decision is
+    recorded (conversion_rejected), and the branch may hold the meeting again."""
+    case_id = world.case_before(23)
+    extension: dict[str, Any] = {"extension_months": months} if months else {}
+    world.step(case_id, "branch_meeting_converted", outcome=outcome, **extension)
+    world.step(case_id, "conversion_approved", approved=False)
+    case = world.case(case_id)
+    assert case.status is CaseStatus.OPEN
+    assert case.records[-1].slug == "conversion_rejected"
+    assert case.extensions == []
+    assert case.probation_end == PROBATION_END
+    assert member_of(world, case_id).status is MemberStatus.PROBATIONARY
+    with pytest.raises(RulesBroken) as refused:  # nothing to decide until the branch meets
+        world.step(case_id, "conversion_approved", on=date(2025, 8, 15))
+    assert violated(refused) == {"MF-STEP-REPEATED"}
+
+    world.step(case_id, "branch_meeting_converted", on=date(2025, 8, 20), outcome="convert")
+    world.step(case_id, "conversion_approved", on=date(2025, 8, 25))
+    assert world.case(case_id).converted
+    assert member_of(world, case_id).status is MemberStatus.FULL
+
+
+def test_A_24_4_conversion_approved_defaults_to_approval(world: World) -> None:
+    """Existing clients send no body facts for step 24: it approves."""
+    case_id = world.case_before(24)
+    world.step(case_id, "conversion_approved")
+    assert world.case(case_id).converted
 
 
 @pytest.mark.parametrize("actor", NOT_APPROVING)

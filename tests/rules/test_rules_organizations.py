@@ -223,7 +223,7 @@ def test_O_3_member_cannot_be_registered_into_a_committee(world: World, org: str
     member = world.memberflow.membership.member(register("branch"))
     assert member.branch_id == world.ids["branch"]
     assert member.status is MemberStatus.FULL
-    assert member.full_since == date(2010, 7, 1)
+    assert member.full_since == date(2011, 7, 1)  # O-3: a year after joining (党章 Art. 7)
 
 
 def test_O_3_registry_records_status_and_rights(world: World) -> None:

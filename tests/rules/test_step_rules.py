@@ -22,6 +22,7 @@ def test_the_rules_of_a_step_name_its_order_authority_and_own_rules() -> None:
         "MF-STEP-REPEATED",
         "A-16.1",
         "A-15.3",
+        "A-T.2",
         "A-17.2",
     )
     assert BY_SLUG["application_submitted"].rules_checked == ("MF-FUTURE-DATE", "A-1.1", "A-1.2")

@@ -16,6 +16,7 @@ from domain.context import Role
 from memberflow.bootstrap import Memberflow
 from services.tokens import issue
 from tests.support.clock import FixedClock
+from tests.support.identity import person_id_number
 from tests.support.world import CLEAN_PATH, Planned, document
 
 
@@ -81,6 +82,7 @@ class Client:
                 {
                     "name": f"党员{i}",
                     "birth_date": f"1975-01-0{i + 1}",
+                    "id_number": person_id_number(f"党员{i}", date(1975, 1, i + 1)),
                     "branch_id": self.ids["branch"],
                     "status": "full",
                     "joined_on": "2005-07-01",
@@ -90,9 +92,15 @@ class Client:
         self.login("official", Role.COMMITTEE_OFFICIAL, "pc")
 
     def apply(self, name: str, on: date = date(2023, 3, 1), **extra: Any) -> httpx.Response:
+        """An application of ``name`` born 1998-05-01, with that person's ID number (O-4)."""
         self.clock.set_day(on)
         body = {
-            "applicant": {"name": name, "birth_date": "1998-05-01", "unit": "市财政局"},
+            "applicant": {
+                "name": name,
+                "birth_date": "1998-05-01",
+                "unit": "市财政局",
+                "id_number": person_id_number(name, date(1998, 5, 1)),
+            },
             "branch_id": self.ids["branch"],
             "basis": "work_unit",
             "occurred_on": on.isoformat(),

@@ -30,12 +30,14 @@ from domain.organizations import OrgKind
 from memberflow.bootstrap import Memberflow
 from services.bus import Outcome
 from tests.support.clock import FixedClock
+from tests.support.identity import person_id_number
 
 D = DocumentKind
 ALL_OPINIONS = [
-    {"group": g, "heard_on": "2024-04-15"}
+    {"group": g, "heard_on": "2024-03-01"}
     for g in ("party_group", "contacts", "members", "non_members")
 ]
+INTERVIEWER = {"name": "王组织员", "capacity": "organizer"}  # A-16.2
 ARCHIVE = (
     D.APPLICATION_FORM,
     D.APPLICATION_LETTER,
@@ -57,12 +59,22 @@ class Planned:
 APPLIED_ON = date(2023, 3, 1)
 CLEAN_PATH: tuple[Planned, ...] = (
     Planned("applicant_interviewed", date(2023, 3, 20), documents=(D.INTERVIEW_RECORD,)),
-    Planned("activist_designated", date(2023, 4, 10), {"source": "member_recommendation"}),
+    Planned(
+        "activist_designated",
+        date(2023, 4, 10),
+        {"source": "member_recommendation"},
+        documents=(D.MEETING_MINUTES,),
+    ),
     Planned("activist_filed", date(2023, 4, 15)),
     Planned("contacts_assigned", date(2023, 4, 15), {"contacts": ["m0"]}),
     Planned("activist_assessed", date(2023, 10, 1), documents=(D.CULTIVATION_RECORD,)),
     Planned("activist_assessed", date(2024, 3, 1), documents=(D.CULTIVATION_RECORD,)),
-    Planned("development_target_designated", date(2024, 4, 20), {"opinions_heard": ALL_OPINIONS}),
+    Planned(
+        "development_target_designated",
+        date(2024, 4, 20),
+        {"opinions_heard": ALL_OPINIONS},
+        documents=(D.MEETING_MINUTES,),
+    ),
     Planned("development_target_filed", date(2024, 4, 25)),
     Planned("introducers_assigned", date(2024, 5, 1), {"introducers": ["m0", "m1"]}),
     Planned(
@@ -77,7 +89,7 @@ CLEAN_PATH: tuple[Planned, ...] = (
         {"days": 3, "hours": 24},
         documents=(D.TRAINING_RECORD,),
     ),
-    Planned("branch_committee_reviewed", date(2024, 6, 20)),
+    Planned("branch_committee_reviewed", date(2024, 6, 20), documents=(D.MEETING_MINUTES,)),
     Planned("pre_review_passed", date(2024, 7, 1), by="official", documents=(D.PRE_REVIEW_NOTICE,)),
     Planned("application_form_completed", date(2024, 7, 10), documents=(D.APPLICATION_FORM,)),
     Planned(
@@ -94,7 +106,11 @@ CLEAN_PATH: tuple[Planned, ...] = (
         documents=(D.MEETING_MINUTES,),
     ),
     Planned(
-        "committee_interview_held", date(2024, 8, 1), by="official", documents=(D.INTERVIEW_RECORD,)
+        "committee_interview_held",
+        date(2024, 8, 1),
+        {"interviewers": [INTERVIEWER]},
+        by="official",
+        documents=(D.INTERVIEW_RECORD,),
     ),
     Planned("admission_approved", date(2024, 8, 20), {"approved": True}, by="official"),
     Planned("admission_filed", date(2024, 8, 25), by="official"),
@@ -213,7 +229,13 @@ class World:
         full_since: date | None = None,
         rights_suspended: bool = False,
         under_party_probation: bool = False,
+        id_number: str | None = None,
+        without_id_number: bool = False,
     ) -> UUID:
+        """A member imported on 2020-01-01; the ID number (O-4) is the person's (the same as an
+        applicant's of that name and birth date) unless given or left out."""
+        if id_number is None and not without_id_number:
+            id_number = person_id_number(name, birth_date)
         command = RegisterMember(
             self.ids[branch],
             name,
@@ -224,6 +246,7 @@ class World:
             rights_suspended,
             under_party_probation,
             Entry(date(2020, 1, 1)),
+            id_number,
         )
         self.ids[key] = self.run(command, "admin").subject_id
         return self.ids[key]
@@ -254,10 +277,17 @@ class World:
         unit: str | None = "市财政局",
         by: str = "secretary",
         documents: tuple[DocumentKind, ...] = (D.APPLICATION_LETTER,),
+        id_number: str | None = None,
     ) -> UUID:
+        """A new application; the applicant's ID number (O-4) is the person's with this name and
+        birth date unless given."""
         self.clock.set_day(on)
+        name = name or f"申请人{next(self.names)}"
         applicant = Applicant(
-            name=name or f"申请人{next(self.names)}", birth_date=birth_date, unit=unit
+            name=name,
+            birth_date=birth_date,
+            unit=unit,
+            id_number=id_number or person_id_number(name, birth_date),
         )
         entry = Entry(on, documents=tuple(document(k) for k in documents))
         return self.run(SubmitApplication(applicant, self.ids[branch], basis, entry), by).subject_id
