@@ -4,18 +4,30 @@ A database URL from the settings becomes eventsourcing's environment. Each appli
 events in a table named after it, on SQLite as on PostgreSQL, so that applications can share one
 SQLite file and, on PostgreSQL, writers of one application never wait on another's table lock.
 ``memory://`` keeps them in the process instead, for the fast tier of the tests (``make test-fast``).
+
+Every stored event is encrypted (AES-GCM, eventsourcing's cipher, with ``MEMBERFLOW_EVENT_KEY``):
+the database holds no name, birth date or ID number in the clear. The hash chain covers the stored
+(encrypted) bytes, so it verifies without the event key (docs/security.md).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypedDict
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg
-from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory
+from eventsourcing.application import Application
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    Cipher,
+    InfrastructureFactory,
+    MapperDeserialisationError,
+)
 from eventsourcing.postgres import PostgresFactory
 from eventsourcing.sqlite import SQLiteFactory
+from eventsourcing.utils import Environment, resolve_topic
 from psycopg import sql
 
 from adapters.chain.links import CHAIN_KEY_ENV
@@ -23,6 +35,9 @@ from adapters.chain.recorders import ChainedPostgresRecorder, ChainedSQLiteRecor
 from memberflow.settings import Settings
 
 MEMORY_URL = "memory://"
+#: eventsourcing's AES-GCM cipher on the ``cryptography`` package (memberflow already depends on
+#: it); ``eventsourcing.cipher:AESCipher`` is the same cipher on pycryptodome, with the same format.
+CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 
 
 class SQLiteStoreFactory(SQLiteFactory):
@@ -79,7 +94,54 @@ def persistence_env(settings: Settings) -> dict[str, str]:
         if settings.store_kind == "sqlite"
         else _postgres_env(url, settings)
     )
-    return {**env, CHAIN_KEY_ENV: settings.chain_key.get_secret_value()}
+    return {
+        **env,
+        CHAIN_KEY_ENV: settings.chain_key.get_secret_value(),
+        **cipher_env(settings.event_key.get_secret_value()),
+    }
+
+
+def cipher_env(event_key: str) -> dict[str, str]:
+    """The environment of eventsourcing's cipher with this key (base64 of 16, 24 or 32 bytes).
+    No compression: compressing before encrypting would let an event's stored length depend on
+    how much of its content repeats (docs/security.md)."""
+    return {"CIPHER_TOPIC": CIPHER_TOPIC, "CIPHER_KEY": event_key}
+
+
+class WrongEventKey(RuntimeError):
+    """The configured event key does not decrypt the stored events. The message names the
+    setting, never a key."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "MEMBERFLOW_EVENT_KEY does not decrypt the stored events: set the key this store was "
+            "written with (docs/security.md, key rotation)"
+        )
+
+
+def opens_events(applications: Iterable[Application[Any]]) -> bool:
+    """Whether the configured event key decrypts the latest stored event of every application
+    (an application without events: yes). A service started with another key would write events
+    that the rest of the store's readers cannot decrypt."""
+    for application in applications:
+        recorder = application.recorder
+        assert isinstance(recorder, ApplicationRecorder)
+        last = recorder.max_notification_id()
+        if not last:
+            continue
+        for notification in recorder.select_notifications(start=last, limit=1):
+            try:
+                application.mapper.to_domain_event(notification)
+            except MapperDeserialisationError:
+                return False
+    return True
+
+
+def event_cipher(event_key: str) -> Cipher:
+    """The cipher of the stored events under this key, as the store makes it."""
+    env = Environment(env=cipher_env(event_key))
+    cipher: Cipher = resolve_topic(CIPHER_TOPIC)(env)
+    return cipher
 
 
 def _sqlite_env(url: str, settings: Settings) -> dict[str, str]:

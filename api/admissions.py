@@ -11,15 +11,21 @@ from domain.admission.case import AdmissionCase
 from domain.admission.findings import case_findings
 from domain.admission.progress import next_steps, stage
 from domain.admission.values import Applicant, Basis
+from domain.bounds import BusinessDate, Name, Reason, ShortText, Title
+from domain.context import Actor
 from domain.findings import Finding
-from domain.identity import IdNumber
+from domain.identity import IdNumber, masked, sees_id_number
 from domain.workflow import one_of
 from memberflow.bootstrap import Memberflow
 
 
 class NewApplicant(Applicant):
-    """The applicant of a new application: the citizen ID number is required (O-4)."""
+    """The applicant of a new application: the citizen ID number is required (O-4); the name, the
+    unit and the birth date within the bounds of an input (issue 10)."""
 
+    name: Name
+    birth_date: BusinessDate
+    unit: Title | None = Field(default=None, description="work or study unit, or residence (A-1.2)")
     id_number: IdNumber = Field(
         max_length=32,
         description="公民身份号码 (O-4, GB 11643): 18 characters, ISO 7064 MOD 11-2 check "
@@ -35,17 +41,17 @@ def _as_applicant(applicant: NewApplicant) -> Applicant:
 class AdmissionCreate(EntryIn):
     applicant: Annotated[NewApplicant, AfterValidator(_as_applicant)]
     branch_id: UUID
-    basis: str = Field(json_schema_extra=one_of(Basis), description="A-1.2")
+    basis: ShortText = Field(json_schema_extra=one_of(Basis), description="A-1.2")
 
 
 class ExceptionCreate(EntryIn):
-    step: str = Field(description="slug of the step the exception lets through")
-    rule: str = Field(description="id of the hard rule it lets that step pass, e.g. A-7.1")
-    reason: str = Field(min_length=1, max_length=2000)
+    step: ShortText = Field(description="slug of the step the exception lets through")
+    rule: ShortText = Field(description="id of the hard rule it lets that step pass, e.g. A-7.1")
+    reason: Reason
 
 
 class ClosingIn(EntryIn):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Reason
 
 
 class TransferIn(EntryIn):
@@ -95,6 +101,19 @@ class Probation(BaseModel):
     extended_months: int
 
 
+class ApplicantOut(BaseModel):
+    """The applicant as a response shows it."""
+
+    name: str
+    birth_date: date
+    unit: str | None
+    id_number: str | None = Field(
+        description="公民身份号码 (O-4): in full to the committee officials, the organization "
+        "department and the secretary of the case's branch; masked for everyone else "
+        "(3701**********1234, docs/security.md); none on applications stored before O-4"
+    )
+
+
 class CasePublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -103,7 +122,7 @@ class CasePublic(BaseModel):
     position: int | None = Field(default=None, description="event log position of this write")
     status: str
     stage: StageOut
-    applicant: Applicant
+    applicant: ApplicantOut
     basis: str
     branch_id: UUID
     approving_committee_id: UUID
@@ -120,8 +139,20 @@ class CasePublic(BaseModel):
     findings: list[Finding]
 
 
+def shown_applicant(case: AdmissionCase, actor: Actor) -> ApplicantOut:
+    """The applicant, the citizen ID number masked unless ``actor`` needs it (docs/security.md)."""
+    applicant = case.applicant
+    number = applicant.id_number
+    return ApplicantOut(
+        name=applicant.name,
+        birth_date=applicant.birth_date,
+        unit=applicant.unit,
+        id_number=number if sees_id_number(actor, case.branch_id) else masked(number),
+    )
+
+
 def case_public(
-    case: AdmissionCase, memberflow: Memberflow, position: int | None = None
+    case: AdmissionCase, memberflow: Memberflow, actor: Actor, position: int | None = None
 ) -> CasePublic:
     policy = memberflow.settings.policy
     current = stage(case)
@@ -132,7 +163,7 @@ def case_public(
         position=position,
         status=case.status.value,
         stage=StageOut(number=current.number, slug=current.slug, name_zh=current.zh),
-        applicant=case.applicant,
+        applicant=shown_applicant(case, actor),
         basis=case.basis,
         branch_id=case.branch_id,
         earlier_case_id=case.earlier_case_id,

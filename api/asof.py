@@ -13,6 +13,7 @@ from fastapi import HTTPException, Query
 from pydantic import AfterValidator, BeforeValidator
 
 from domain.audit import AccessAction, AccessScope
+from domain.bounds import VERSION_MAX, Within
 from domain.context import Actor
 from domain.dates import SHANGHAI
 from memberflow.bootstrap import Memberflow
@@ -48,6 +49,7 @@ AsOf = Annotated[
     datetime | None,
     BeforeValidator(_end_of_day),
     AfterValidator(_zoned),
+    Within,
     Query(
         description="the state as the system knew it at this time (by recorded_at): an ISO "
         "timestamp (no offset: Asia/Shanghai) or a date (the end of that day)"
@@ -57,16 +59,21 @@ Since = Annotated[
     datetime | None,
     BeforeValidator(_start_of_day),
     AfterValidator(_zoned),
+    Within,
     Query(alias="from", description="recorded at or after (a date: from the start of that day)"),
 ]
 Until = Annotated[
     datetime | None,
     BeforeValidator(_end_of_day),
     AfterValidator(_zoned),
+    Within,
     Query(description="recorded at or before (a date: to the end of that day)"),
 ]
 Version = Annotated[
-    int | None, Query(ge=1, description="the state after this many events (404 beyond the last)")
+    int | None,
+    Query(
+        ge=1, le=VERSION_MAX, description="the state after this many events (404 beyond the last)"
+    ),
 ]
 
 

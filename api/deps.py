@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.errors import Forbidden, Unauthorized
+from api.errors import Unauthorized
 from domain.context import Actor, Role
+from domain.organizations import Organization
 from memberflow.bootstrap import Memberflow
-from services.tokens import InvalidToken, actor_from
+from services.tokens import InvalidToken, KeysUnavailable, actor_from
 
 bearer = HTTPBearer(
     auto_error=False, description="memberflow token --sub USER --role ROLE --org ORG"
@@ -42,30 +42,25 @@ def current_actor(
     if credentials is None:
         raise Unauthorized("a bearer token is required")
     try:
-        return actor_from(memberflow.settings, credentials.credentials)
+        actor = actor_from(memberflow.settings, credentials.credentials)
     except InvalidToken as error:
         raise Unauthorized(str(error)) from None
+    except KeysUnavailable as error:
+        raise HTTPException(503, str(error)) from None
+    _check_organization(memberflow, actor)
+    return actor
+
+
+def _check_organization(memberflow: Memberflow, actor: Actor) -> None:
+    """A token acts for a registered organization; only an admin's may name none."""
+    if actor.organization_id is None:
+        if actor.role is not Role.ADMIN:  # actor_from refuses these already
+            raise Unauthorized("only an admin token may carry no organization")
+        return
+    if memberflow.organizations.find(Organization, actor.organization_id) is None:
+        raise Unauthorized(
+            f"the token's organization {actor.organization_id} is not a registered organization"
+        )
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
-
-
-def acting_as(*roles: Role) -> Callable[[Actor], Actor]:
-    """A dependency that admits only the given roles."""
-
-    def check(actor: CurrentActor) -> Actor:
-        if actor.role not in roles:
-            raise Forbidden(
-                f"role {actor.role.value} may not do this; needs one of "
-                f"{', '.join(r.value for r in roles)}"
-            )
-        return actor
-
-    return check
-
-
-WRITERS = (Role.BRANCH_SECRETARY, Role.COMMITTEE_OFFICIAL, Role.ORG_DEPARTMENT, Role.ADMIN)
-Writer = Annotated[Actor, Depends(acting_as(*WRITERS))]
-TreeBuilder = Annotated[Actor, Depends(acting_as(Role.ADMIN, Role.ORG_DEPARTMENT))]
-AUDITORS = (Role.DISCIPLINE_INSPECTOR, Role.ORG_DEPARTMENT, Role.ADMIN)
-Auditor = Annotated[Actor, Depends(acting_as(*AUDITORS))]

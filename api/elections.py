@@ -6,6 +6,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.schemas import EntryIn, StepRecorded
+from api.step_facts import ElectionRequestIn
 from domain.elections.details import Ballot, ElectionRequest, Officers
 from domain.elections.election import Election
 from domain.elections.findings import election_findings
@@ -15,7 +16,7 @@ from domain.findings import Finding
 from memberflow.bootstrap import Memberflow
 
 
-class ElectionCreate(EntryIn, ElectionRequest):
+class ElectionCreate(EntryIn, ElectionRequestIn):
     organization_id: UUID = Field(description="the organization whose committee is renewed")
 
 

@@ -8,16 +8,32 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from domain.bounds import PAGE_MAX, PER_PAGE_MAX
+from projections.failures import Failure
 from projections.service import ReadModels
 
 T = TypeVar("T")
 
 
 class ReadModelBehind(Exception):
-    def __init__(self, wanted: dict[str, int], reached: dict[str, int]) -> None:
+    """A read with ``?after=`` whose read model has not reached the position in time, or cannot:
+    it is ``failing`` at an event it cannot apply (issue 10)."""
+
+    def __init__(
+        self, wanted: dict[str, int], reached: dict[str, int], failing: Sequence[Failure] = ()
+    ) -> None:
         self.wanted = wanted
         self.reached = reached
-        super().__init__(f"the read model has not reached {wanted} yet (it is at {reached})")
+        self.failing = list(failing)
+        stopped = "; ".join(
+            f"read model {f.projection} cannot apply the event at {f.at} ({f.error_type})"
+            for f in self.failing
+        )
+        super().__init__(
+            f"{stopped}: it has not reached {wanted} (it is at {reached})"
+            if stopped
+            else f"the read model has not reached {wanted} yet (it is at {reached})"
+        )
 
 
 def get_read_models(request: Request) -> ReadModels:
@@ -28,14 +44,20 @@ def get_read_models(request: Request) -> ReadModels:
 ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]
 
 
+# read-your-writes: up to ten 'log:position' pairs, a position of at most 18 digits
+AFTER = r"^[a-z_]{1,40}:\d{1,18}(,[a-z_]{1,40}:\d{1,18}){0,9}$"
+
+
 class PageParams(BaseModel):
-    page: int = Field(default=1, ge=1)
-    per_page: int = Field(default=50, ge=1, le=500)
-    sort: str | None = None
+    """A page past the last answers no rows (and the count of all); one past PAGE_MAX is 422."""
+
+    page: int = Field(default=1, ge=1, le=PAGE_MAX)
+    per_page: int = Field(default=50, ge=1, le=PER_PAGE_MAX)
+    sort: str | None = Field(default=None, max_length=40)
     order: str = Field(default="asc", pattern="^(asc|desc)$")
     after: str | None = Field(
         default=None,
-        pattern=r"^[a-z_]+:\d+(,[a-z_]+:\d+)*$",
+        pattern=AFTER,
         description="read-your-writes: 'membership:123' (a write's log and position), comma-separated; "
         "the read waits, boundedly, until the read model has reached it",
     )
@@ -66,8 +88,13 @@ def caught_up(
     """Wait until the read models reach what ``after`` asks; their positions, for the envelope."""
     wanted = _positions(after)
     for log_name, position in wanted.items():
-        if not read_models.wait_for(log_name, position, names, wait):
-            raise ReadModelBehind(wanted, _reached(read_models, names))
+        if read_models.reached(log_name, position, names):
+            continue
+        failing = read_models.failing(names)  # it will not get there: say so without waiting
+        if not failing and read_models.wait_for(log_name, position, names, wait):
+            continue
+        failing = failing or read_models.failing(names)
+        raise ReadModelBehind(wanted, _reached(read_models, names), failing)
     return _reached(read_models, names)
 
 

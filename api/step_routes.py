@@ -7,8 +7,10 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Path
 from pydantic import BaseModel
 
-from api.deps import MemberflowDep, RequestId, Writer
+from api.access import Authorized
+from api.deps import MemberflowDep, RequestId
 from api.schemas import facts_of, flat_body
+from domain.bounds import VERSION_MAX
 from domain.commands import Command, Entry
 from domain.context import Actor
 from domain.workflow import StepDetails
@@ -58,10 +60,11 @@ def _add_step_route(
         subject_id: Annotated[UUID, Path(alias=subject)],
         body: body_model,
         memberflow: MemberflowDep,
-        actor: Writer,
+        actor: Authorized,
         request_id: RequestId,
         if_match: Annotated[
-            int | None, Header(description="the version the client last saw")
+            int | None,
+            Header(ge=0, le=VERSION_MAX, description="the version the client last saw"),
         ] = None,
     ) -> BaseModel:
         details = facts_of(step.details, body)

@@ -13,6 +13,7 @@ from api.app import create_app
 from cli.audit import audit_cli
 from cli.projections import projections_cli
 from cli.session import open_memberflow, opened
+from cli.store import store_cli
 from domain.context import Role
 from memberflow.settings import Settings
 from services import tokens
@@ -20,6 +21,7 @@ from services import tokens
 cli = typer.Typer(help="memberflow: 发展党员与换届选举工作流", no_args_is_help=True)
 cli.add_typer(projections_cli, name="projections")
 cli.add_typer(audit_cli, name="audit")
+cli.add_typer(store_cli, name="store")
 
 
 @cli.command()
@@ -40,14 +42,19 @@ def token(
         UUID | None, typer.Option(help="the user's organization (not for admin)")
     ] = None,
     member: Annotated[UUID | None, typer.Option(help="the user's own member record")] = None,
+    hours: Annotated[
+        int | None,
+        typer.Option(help="lifetime (default MEMBERFLOW_TOKEN_HOURS, at most …_TOKEN_MAX_HOURS)"),
+    ] = None,
 ) -> None:
-    """Print a bearer token signed with the configured secret."""
+    """Print an HS256 bearer token signed with the configured secret (MEMBERFLOW_SECRET_KEY)."""
     try:
-        typer.echo(
-            tokens.issue(Settings(), subject=sub, role=role, organization_id=org, member_id=member)
+        token = tokens.issue(
+            Settings(), subject=sub, role=role, organization_id=org, member_id=member, hours=hours
         )
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
+    typer.echo(token)
 
 
 @cli.command("demo-data")

@@ -10,7 +10,7 @@ from memberflow.bootstrap import Memberflow
 from memberflow.settings import Settings
 
 
-def open_memberflow(*, quiet: bool = False) -> Memberflow:
+def open_memberflow(*, quiet: bool = False, keyless: bool = False) -> Memberflow:
     """Build memberflow from the configured settings; the caller closes it.
 
     ``quiet`` is for commands whose output is a report: they log warnings only (to standard
@@ -18,13 +18,14 @@ def open_memberflow(*, quiet: bool = False) -> Memberflow:
     """
     settings = Settings()
     logging.configure(settings.model_copy(update={"log_level": "WARNING"}) if quiet else settings)
-    return bootstrap.build(settings)
+    return bootstrap.build(settings, keyless=keyless)
 
 
 @contextmanager
-def opened(*, quiet: bool = False) -> Iterator[Memberflow]:
-    """Memberflow for the length of a command, closed however the command ends."""
-    memberflow = open_memberflow(quiet=quiet)
+def opened(*, quiet: bool = False, keyless: bool = False) -> Iterator[Memberflow]:
+    """Memberflow for the length of a command, closed however the command ends. ``keyless``:
+    also when the event key does not decrypt the store (a command that reads no event)."""
+    memberflow = open_memberflow(quiet=quiet, keyless=keyless)
     try:
         yield memberflow
     finally:

@@ -1,4 +1,5 @@
-"""Reading history is itself recorded (issue 5): who replayed, verified or viewed what, and when.
+"""Reading history is itself recorded (issue 5): who replayed, verified or viewed what, and when;
+and every read of a person's case or registry record (issue 10, ``READ``).
 
 Each read is one ``Access`` aggregate with a fresh id and a single event, ``AccessRecorded``: readers
 never write to the same aggregate, so they never conflict, and the audit application's event log
@@ -24,6 +25,7 @@ class AccessAction(StrEnum):
     VERIFY = "verify"  # verifying the hash chain
     CHECKPOINT = "checkpoint"  # signing or checking a checkpoint
     RECONCILE = "reconcile"  # reconciling read models with a replay
+    READ = "read"  # a person's case or registry record read (GET /admissions/{id}, /members/{id})
 
 
 class AccessScope(ValueObject):

@@ -70,3 +70,11 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """Another writer changed the same aggregate first; the command was not recorded."""
+
+
+class Forbidden(RulesBroken):
+    """MF-ACCESS: the actor's role may not do this, or not outside its jurisdiction
+    (domain/access.py). Nothing was recorded; the API answers 403, not 422."""
+
+    def __init__(self, detail_zh: str, detail_en: str) -> None:
+        super().__init__([Violation.of("MF-ACCESS", detail_zh, detail_en)])

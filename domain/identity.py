@@ -8,12 +8,17 @@ administrative divisions; docs/domain-choices.md).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Protocol
+from uuid import UUID
 
 from pydantic import AfterValidator, ValidationInfo
 
+from domain.context import Actor, Role
 from domain.errors import RulesBroken, Violation
 
 LENGTH = 18
@@ -64,10 +69,10 @@ def problem(id_number: str, birth_date: date | None) -> tuple[str, str] | None:
             "the check character of the citizen ID number is wrong (ISO 7064 MOD 11-2)",
         )
     if birth_date is not None and in_number != birth_date:
+        # Neither date is repeated: error texts carry no personal data (docs/security.md).
         return (
-            f"公民身份号码中的出生日期 {in_number} 与所填出生日期 {birth_date} 不一致",
-            f"the birth date inside the citizen ID number, {in_number}, is not the birth date "
-            f"given, {birth_date}",
+            "公民身份号码中的出生日期与所填出生日期不一致",
+            "the birth date inside the citizen ID number is not the birth date given",
         )
     return None
 
@@ -131,3 +136,81 @@ def person_key(id_number: str | None, name: str, birth_date: date) -> str:
     if id_number is not None:
         return f"id|{id_number}"
     return f"{name.strip()}|{birth_date.isoformat()}"
+
+
+# Keyed ids (docs/security.md): a person's and a member's aggregate id follow from who the person
+# is, so that A-X and the registry's uniqueness hold under concurrency without a read model, but
+# only the holder of the identity key can compute them: nobody can test whether a named person
+# applied or is a member by computing an id from public facts.
+
+
+class Known(Protocol):
+    """Whoever is known by name, birth date and, since O-4, the citizen ID number: an applicant,
+    a person, a member, a registration."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def birth_date(self) -> date: ...
+
+    @property
+    def id_number(self) -> str | None: ...
+
+
+def keyed_id(key: bytes, kind: str, text: str) -> UUID:
+    """HMAC-SHA256 of ``kind|text`` under ``key``, its first 128 bits as a UUID of version 8
+    (RFC 9562: custom)."""
+    digest = hmac.new(key, f"{kind}|{text}".encode(), hashlib.sha256).digest()
+    value = int.from_bytes(digest[:16], "big")
+    value = (value & ~(0xF << 76)) | (0x8 << 76)  # version 8
+    value = (value & ~(0x3 << 62)) | (0x2 << 62)  # the RFC variant
+    return UUID(int=value)
+
+
+@dataclass(frozen=True, slots=True)
+class Identities:
+    """The ids of people and members, keyed with the service's identity key
+    (``MEMBERFLOW_IDENTITY_KEY``). The composition root makes it; the key is never shown."""
+
+    key: bytes = field(repr=False)
+
+    def person_id(self, who: Known) -> UUID:
+        """A-X: the person this applicant is (O-4)."""
+        return keyed_id(self.key, "person", person_key(who.id_number, who.name, who.birth_date))
+
+    def member_id(self, who: Known, imported_to: UUID | None = None) -> UUID:
+        """O-3: the person's registry record (O-4). A member imported without an ID number is
+        known by name, birth date and the branch it was imported to (``imported_to``); name and
+        birth date alone key the records written before O-4 and the admission of an application
+        stored without a number."""
+        key = person_key(who.id_number, who.name, who.birth_date)
+        if who.id_number is None and imported_to is not None:
+            key = f"{key}|{imported_to}"
+        return keyed_id(self.key, "member", key)
+
+
+# Masking (docs/security.md): the citizen ID number in full only to those who need it.
+
+#: Roles that see a citizen ID number in full: the committee officials who decide and the
+#: organization department that keeps the registry (within their jurisdiction), and a branch
+#: secretary for the people of their own branch. Everyone else (discipline inspectors,
+#: administrators, other branches) sees it masked.
+SEES_ID_NUMBERS: frozenset[Role] = frozenset({Role.COMMITTEE_OFFICIAL, Role.ORG_DEPARTMENT})
+SEES_OWN_BRANCH_ID_NUMBERS: frozenset[Role] = frozenset({Role.BRANCH_SECRETARY})
+
+
+def sees_id_number(actor: Actor, branch_id: UUID) -> bool:
+    """Whether ``actor`` sees in full the ID number of a person of ``branch_id``."""
+    if actor.role in SEES_ID_NUMBERS:
+        return True
+    return actor.role in SEES_OWN_BRANCH_ID_NUMBERS and actor.organization_id == branch_id
+
+
+def masked(id_number: str | None) -> str | None:
+    """``3701**********1234``: the first four and the last four characters, the rest hidden."""
+    if id_number is None:
+        return None
+    if len(id_number) <= 8:
+        return "*" * len(id_number)
+    return id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.context import Context
 from domain.dates import add_years
 from domain.errors import RulesBroken, Violation
-from domain.identity import person_key
 from domain.standing import NAMES, Standing, StandingChange, StandingRecord, fold, ordered
 from domain.workflow import check_date
-
-MEMBER_NAMESPACE = UUID("6f1d3c1e-8f0b-4a77-9a51-2d3c0b1e7a10")
 
 
 class MemberStatus(StrEnum):
@@ -30,28 +27,10 @@ class MemberStatus(StrEnum):
 
 
 class Member(Aggregate):
-    @staticmethod
-    def create_id(
-        id_number: str | None,
-        name: str,
-        birth_date: date,
-        branch_id: UUID | None = None,
-        admission_case_id: UUID | None = None,
-    ) -> UUID:
-        """O-4: a member's id comes from the citizen ID number. A member imported without one
-        (``admission_case_id`` None) is known by name, birth date and ``branch_id``. Name and
-        birth date alone are the key of records written before O-4, and of the admission of an
-        application stored without an ID number: ``create_id(None, name, birth_date)``.
-
-        eventsourcing calls it with the registration's own facts, so the id follows from them."""
-        key = person_key(id_number, name, birth_date)
-        if id_number is None and branch_id is not None and admission_case_id is None:
-            key = f"{key}|{branch_id}"
-        return uuid5(MEMBER_NAMESPACE, key)
-
     @event("Registered")
     def __init__(
         self,
+        id: UUID,
         name: str,
         birth_date: date,
         branch_id: UUID,
@@ -64,6 +43,9 @@ class Member(Aggregate):
         id_number: str | None = None,
     ) -> None:
         """O-3: a member imported (``admission_case_id`` None) or admitted through a case.
+
+        ``id`` is ``Identities.member_id`` of who the member is (O-4; domain/identity.py): keyed,
+        never derivable from public facts. It is the event's originator id, not a fact.
 
         ``rights_suspended`` and ``under_party_probation`` are the import's flags: the standing
         they state holds from the import's business date (or the joining date, if later); the
@@ -205,9 +187,9 @@ class Member(Aggregate):
         if self.admission_case_id is not None:
             return Violation.of(
                 "O-3",
-                f"{self.name} 经发展党员案卷 {self.admission_case_id} 入党，转正由该案卷审批（A-24.4）。",
-                f"{self.name} joined through case {self.admission_case_id}; the case converts "
-                "(A-24.4).",
+                f"党员 {self.id} 经发展党员案卷 {self.admission_case_id} 入党，转正由该案卷审批（A-24.4）。",
+                f"Member {self.id} joined through case {self.admission_case_id}; the case "
+                "converts (A-24.4).",
             )
         earliest, latest = add_years(self.joined_on, 1), add_years(self.joined_on, 2)
         if not earliest <= on <= latest:
@@ -246,7 +228,8 @@ class Member(Aggregate):
 
 
 def _standing(member: Member, zh: str, en: str) -> Violation:
-    return Violation.of("MF-STANDING", f"{member.name}：{zh}。", f"{member.name} {en}.")
+    """MF-STANDING, naming the member by id: error texts carry no names (docs/security.md)."""
+    return Violation.of("MF-STANDING", f"党员 {member.id}：{zh}。", f"Member {member.id} {en}.")
 
 
 def imported_full_since(joined_on: date, full_since: date | None) -> date:
@@ -288,6 +271,6 @@ def rights_violation(
         )
     return Violation.of(
         rule_id,
-        f"{member.name} 在 {day} {why_zh}（O-2）。",
-        f"{member.name} {why_en} on {day} (O-2).",
+        f"党员 {member.id} 在 {day} {why_zh}（O-2）。",
+        f"Member {member.id} {why_en} on {day} (O-2).",
     )

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.bounds import COUNT_MAX, YEAR_MAX, YEAR_MIN
 from domain.context import Context
 from domain.dates import add_months, add_years
 from domain.errors import refuse
@@ -128,8 +129,11 @@ class Organization(Aggregate):
             raise refuse(
                 "A-P", f"{self.name} 不是审批党委。", f"{self.name} is not an approving committee."
             )
-        if admissions < 0:
+        # Bounded here too, whatever the entry point: a read model keeps it in an integer column.
+        if not 0 <= admissions <= COUNT_MAX:
             raise refuse("A-P", f"计划数 {admissions}。", f"A plan of {admissions}.")
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            raise refuse("A-P", f"计划年度 {year}。", f"A plan for the year {year}.")
         self._set_development_plan(year=year, admissions=admissions, context=context)
 
     @event("DevelopmentPlanSet")

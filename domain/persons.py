@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 from datetime import date
-from uuid import UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.context import Context
-from domain.identity import person_key
-
-PERSON_NAMESPACE = UUID("0b7f3f5a-3c1e-4f0e-b1f4-5a9e3d2c7b21")
 
 
 class Person(Aggregate):
-    @staticmethod
-    def create_id(id_number: str | None, name: str, birth_date: date) -> UUID:
-        """O-4: from the citizen ID number; name and birth date only for the people of records
-        written before O-4, whose applications carry no ID number."""
-        return uuid5(PERSON_NAMESPACE, person_key(id_number, name, birth_date))
-
     @event("Registered")
     def __init__(
-        self, name: str, birth_date: date, context: Context, id_number: str | None = None
+        self,
+        id: UUID,
+        name: str,
+        birth_date: date,
+        context: Context,
+        id_number: str | None = None,
     ) -> None:
+        """``id`` is ``Identities.person_id`` of who the person is (O-4; domain/identity.py):
+        keyed, never derivable from public facts. It is the event's originator id, not a fact."""
         self.name = name
         self.birth_date = birth_date
         self.id_number = id_number

@@ -96,6 +96,12 @@ _RULES = [
         "election.",
     ),
     Rule(
+        "MF-ACCESS",
+        "DOMAIN.md §1, §2 (who takes each step), §4, §5; docs/access-control.md",
+        "该角色无权办理此事项，或该事项不在本组织的管辖范围内。",
+        "This role may not do this, or not outside its own organization's subtree.",
+    ),
+    Rule(
         "MF-INBOX",
         "DOMAIN.md §5",
         "待办事项由其所等待的组织办理。",
@@ -444,8 +450,8 @@ _RULES = [
     Rule(
         "A-P",
         "细则 Art. 3",
-        "只有审批党委可以制定年度发展计划，计划数不能为负数。",
-        "Only an approving committee sets a yearly plan, of a non-negative number.",
+        "只有审批党委可以制定年度发展计划，计划数为 0 至 100000。",
+        "Only an approving committee sets a yearly plan, of 0 to 100 000 admissions.",
     ),
     Rule(
         "A-X",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.store import persistence_env, prepare
+from adapters.store import WrongEventKey, opens_events, persistence_env, prepare
+from domain.identity import Identities
 from memberflow.settings import Settings
 from projections.registry import ALL_MODELS
 from projections.service import ReadModels
+from services.access import AccessRecorder
 from services.applications import Approvals, AuditLog, Membership, Organizations
 from services.bus import CommandBus
 from services.clock import Clock, SystemClock
@@ -28,9 +30,12 @@ class Memberflow:
     audit: AuditLog  # who read history
     bus: CommandBus
     read_models: ReadModels
+    reads: AccessRecorder  # reads of a person's case or registry record, batched (issue 10)
     clock: Clock = field(default_factory=SystemClock)
+    opens_events: bool = True  # False: built ``keyless`` with another event key; read-only
 
     def close(self) -> None:
+        self.reads.close()  # first: it writes through the bus
         self.read_models.close()
         self.organizations.close()
         self.membership.close()
@@ -38,7 +43,12 @@ class Memberflow:
         self.audit.close()
 
 
-def build(settings: Settings | None = None, clock: Clock | None = None) -> Memberflow:
+def build(
+    settings: Settings | None = None, clock: Clock | None = None, *, keyless: bool = False
+) -> Memberflow:
+    """Memberflow on the configured store. WrongEventKey when MEMBERFLOW_EVENT_KEY does not
+    decrypt the stored events, unless ``keyless`` (``memberflow audit verify``: the hash chain
+    needs no event key; ``opens_events`` is then False and nothing may be written)."""
     settings = settings or Settings()
     clock = clock or SystemClock()
     prepare(settings)
@@ -49,6 +59,11 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Membe
     # The access log is written once per audit read: one pooled connection kept open, more on
     # demand (PostgreSQL; SQLite ignores it), so that it does not hold connections it rarely uses.
     audit = AuditLog(env={**env, "POSTGRES_POOL_SIZE": "1"})
+    opens = opens_events((organizations, membership, approvals, audit))  # docs/security.md
+    if not opens and not keyless:
+        for application in (organizations, membership, approvals, audit):
+            application.close()
+        raise WrongEventKey
     bus = CommandBus(
         organizations=organizations,
         membership=membership,
@@ -56,9 +71,20 @@ def build(settings: Settings | None = None, clock: Clock | None = None) -> Membe
         policy=settings.policy,
         clock=clock,
         audit=audit,
+        identities=Identities(settings.identity_key.get_secret_value().encode()),
     )
     applications = {app.name: app for app in (organizations, membership, approvals, audit)}
     read_models = ReadModels(settings, applications, ALL_MODELS)
+    reads = AccessRecorder(bus)
     return Memberflow(
-        settings, organizations, membership, approvals, audit, bus, read_models, clock
+        settings,
+        organizations,
+        membership,
+        approvals,
+        audit,
+        bus,
+        read_models,
+        reads,
+        clock,
+        opens_events=opens,
     )

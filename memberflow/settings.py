@@ -7,6 +7,7 @@ import binascii
 from functools import cached_property
 from pathlib import Path
 from typing import Literal, Self
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -14,13 +15,24 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from domain.policy import Policy
 
 DEVELOPMENT_SECRET = "memberflow-development-secret-change-me"
+MIN_SECRET_BYTES = 32  # outside development: HS256 keys of at least 256 bits (RFC 7518 §3.2)
+MIN_SECRET_DISTINCT = 8  # fewer distinct characters than this is a pattern, not a random secret
 DEVELOPMENT_CHAIN_KEY = "memberflow-development-chain-key-change-me"
 # base64 of the 32-byte raw Ed25519 private key sha256("memberflow-development-checkpoint-key")
 DEVELOPMENT_CHECKPOINT_SIGNING_KEY = "twSQbw4uZZJCLIDE3PZ2mosHpXSPjeAuGNpJVgF43vI="
+# base64 of the 32-byte AES key sha256("memberflow-development-event-key") (docs/security.md)
+DEVELOPMENT_EVENT_KEY = "hS5Wnj/NaamWLfc2q0iceA/mf9c6G/K9pYJIAPPo9ZI="
+DEVELOPMENT_IDENTITY_KEY = "memberflow-development-identity-key-change-me"
+EVENT_KEY_SIZES = (16, 24, 32)  # AES-128, AES-192, AES-256
+MIN_IDENTITY_KEY_BYTES = 32
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MEMBERFLOW_", extra="ignore")
+    # hide_input_in_errors: a refused setting is named, never echoed (secrets, keys, passwords
+    # in a database URL); pydantic would otherwise print every input in its error.
+    model_config = SettingsConfigDict(
+        env_prefix="MEMBERFLOW_", extra="ignore", hide_input_in_errors=True
+    )
 
     environment: Literal["development", "production"] = "development"
     data_dir: Path = Path("data")
@@ -33,8 +45,29 @@ class Settings(BaseSettings):
     db_pool_max_overflow: int = Field(default=10, ge=0)
     db_lock_timeout_seconds: int = Field(default=10, ge=1)
 
-    secret_key: SecretStr = SecretStr(DEVELOPMENT_SECRET)
-    token_hours: int = Field(default=12, ge=1)
+    secret_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_SECRET),
+        description="HS256 key of memberflow's own tokens; outside development at least 32 "
+        "random bytes, never the development secret",
+    )
+    token_hours: int = Field(
+        default=12, ge=1, description="lifetime of the tokens `memberflow token` issues"
+    )
+    token_max_hours: int = Field(
+        default=24, ge=1, le=168, description="the longest lifetime (exp - iat) of any token"
+    )
+    token_leeway_seconds: int = Field(
+        default=30, ge=0, le=300, description="clock skew allowed on exp, iat and nbf"
+    )
+    oidc_jwks: str | None = Field(
+        default=None,
+        description="the OIDC provider's JSON Web Key Set: a file path or an https URL",
+    )
+    oidc_issuer: str | None = Field(default=None, description="the `iss` of the provider's tokens")
+    oidc_audience: str | None = Field(default=None, description="the `aud` they must carry")
+    oidc_role_claim: str = Field(default="role", min_length=1)
+    oidc_org_claim: str = Field(default="org", min_length=1)
+    oidc_member_claim: str = Field(default="member", min_length=1)
 
     chain_key: SecretStr = Field(
         default=SecretStr(DEVELOPMENT_CHAIN_KEY),
@@ -44,11 +77,25 @@ class Settings(BaseSettings):
         default=SecretStr(DEVELOPMENT_CHECKPOINT_SIGNING_KEY),
         description="Ed25519 private key signing chain checkpoints: base64 of the 32 raw bytes",
     )
+    event_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_EVENT_KEY),
+        description="AES-GCM key encrypting every stored event: base64 of 16, 24 or 32 bytes "
+        "(docs/security.md)",
+    )
+    identity_key: SecretStr = Field(
+        default=SecretStr(DEVELOPMENT_IDENTITY_KEY),
+        description="HMAC-SHA256 key of person and member ids (docs/security.md)",
+    )
 
     log_format: Literal["console", "json"] | None = Field(
         default=None, description="default: console in development, json in production"
     )
     log_level: str = "INFO"
+    # The field bounds refuse a long name or list by its field (422); this limit only stops a body
+    # too large to be parsed safely, well above any request the bounds let through.
+    max_body_bytes: int = Field(
+        default=16 * 1024 * 1024, ge=1024, description="larger request bodies are refused with 413"
+    )
 
     policy_late_entry_days: int = Field(default=30, ge=0)
     policy_activist_min_months: int | None = Field(default=None, ge=0)
@@ -80,15 +127,45 @@ class Settings(BaseSettings):
         ge=0,
         description="how long a read waits for its read model to reach a position",
     )
+    projections_retry_initial_seconds: float = Field(
+        default=0.5,
+        gt=0,
+        description="a read model that cannot apply an event tries again after this long, "
+        "doubling each attempt",
+    )
+    projections_retry_max_seconds: float = Field(
+        default=60.0, gt=0, description="the longest wait between two attempts"
+    )
+    metrics_public: bool = Field(
+        default=False,
+        description="serve /metrics without a token (a scraper on an internal network)",
+    )
 
     @model_validator(mode="after")
-    def _refuse_default_secret_in_production(self) -> Self:
-        if (
-            self.environment == "production"
-            and self.secret_key.get_secret_value() == DEVELOPMENT_SECRET
-        ):
+    def _check_token_settings(self) -> Self:
+        """Refusals name the setting and the rule, never any part of a value."""
+        if self.environment != "development":
+            refused = secret_weakness(self.secret_key.get_secret_value())
+            if refused:
+                raise ValueError(f"MEMBERFLOW_SECRET_KEY is refused in production: {refused}")
+        if self.token_hours > self.token_max_hours:
+            raise ValueError("MEMBERFLOW_TOKEN_HOURS must not exceed MEMBERFLOW_TOKEN_MAX_HOURS")
+        if self.oidc_jwks is None:
+            if self.oidc_issuer or self.oidc_audience:
+                raise ValueError(
+                    "MEMBERFLOW_OIDC_ISSUER and MEMBERFLOW_OIDC_AUDIENCE need MEMBERFLOW_OIDC_JWKS"
+                )
+            return self
+        if not (self.oidc_issuer and self.oidc_audience):
             raise ValueError(
-                "set MEMBERFLOW_SECRET_KEY: the development secret is refused in production"
+                "MEMBERFLOW_OIDC_JWKS needs MEMBERFLOW_OIDC_ISSUER and MEMBERFLOW_OIDC_AUDIENCE"
+            )
+        scheme = urlsplit(self.oidc_jwks).scheme.lower()
+        if scheme == "http" and self.environment == "development":
+            return self  # a provider on the developer's own machine
+        if scheme not in ("https", "") or (scheme == "" and not Path(self.oidc_jwks).is_file()):
+            raise ValueError(
+                "MEMBERFLOW_OIDC_JWKS must be an https URL or the path of a readable file"
             )
         return self
 
@@ -113,6 +190,41 @@ class Settings(BaseSettings):
                     "refused in production"
                 )
         return self
+
+    @model_validator(mode="after")
+    def _check_personal_data_keys(self) -> Self:
+        """The event key is an AES key; neither development key is accepted in production.
+        Refusals name the setting, never the value."""
+        try:
+            raw = base64.b64decode(self.event_key.get_secret_value(), validate=True)
+        except binascii.Error:
+            raw = b""
+        if len(raw) not in EVENT_KEY_SIZES:
+            raise ValueError(
+                "MEMBERFLOW_EVENT_KEY must be base64 of a 16, 24 or 32-byte AES key "
+                "(e.g. `openssl rand -base64 32`)"
+            )
+        if self.environment == "production":
+            if self.event_key.get_secret_value() == DEVELOPMENT_EVENT_KEY:
+                raise ValueError(
+                    "set MEMBERFLOW_EVENT_KEY: the development event key is refused in production"
+                )
+            identity_key = self.identity_key.get_secret_value()
+            if identity_key == DEVELOPMENT_IDENTITY_KEY:
+                raise ValueError(
+                    "set MEMBERFLOW_IDENTITY_KEY: the development identity key is refused in "
+                    "production"
+                )
+            if len(identity_key.encode()) < MIN_IDENTITY_KEY_BYTES:
+                raise ValueError(
+                    f"MEMBERFLOW_IDENTITY_KEY must be at least {MIN_IDENTITY_KEY_BYTES} bytes in "
+                    "production (e.g. `openssl rand -hex 32`)"
+                )
+        return self
+
+    @property
+    def oidc_configured(self) -> bool:
+        return self.oidc_jwks is not None
 
     @property
     def resolved_database_url(self) -> str:
@@ -147,3 +259,19 @@ class Settings(BaseSettings):
             batch_max_admissions=self.policy_batch_max_admissions,
             transfer_window_months=self.policy_transfer_window_months,
         )
+
+
+def secret_weakness(secret: str) -> str | None:
+    """Why an HS256 secret is too weak for production, or None; never quotes the secret."""
+    if secret == DEVELOPMENT_SECRET:
+        return "it is the built-in default"
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        return f"it must be at least {MIN_SECRET_BYTES} bytes (e.g. `openssl rand -hex 32`)"
+    if len(set(secret)) < MIN_SECRET_DISTINCT:
+        return (
+            f"it has fewer than {MIN_SECRET_DISTINCT} distinct characters: use random bytes "
+            "(e.g. `openssl rand -hex 32`)"
+        )
+    if "changeme" in "".join(c for c in secret.lower() if c.isalnum()):
+        return "it is a placeholder, not a secret"
+    return None

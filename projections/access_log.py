@@ -21,6 +21,7 @@ from domain.context import Actor
 from projections.database import Row, Transaction
 from projections.model import Event, ReadModel
 from projections.moments import moment
+from projections.organizations import subtree_cte
 from services.applications import AuditLog
 
 COLUMNS = (
@@ -51,15 +52,24 @@ class AccessQuery:
     subject: str | None = None  # the scope's id
     recorded_from: datetime | None = None
     recorded_to: datetime | None = None
+    # Only readers of this organization's subtree (``organizations_table`` is the organizations
+    # read model's table): discipline staff of one committee see their own staff's reads.
+    within: tuple[str, UUID] | None = None
 
     def conditions(self) -> tuple[list[str], list[object]]:
         """The SQL conditions of the filters given, and their parameters."""
+        readers = (
+            f"organization_id IN ({subtree_cte(self.within[0])}SELECT id FROM subtree)"
+            if self.within
+            else ""
+        )
         wanted = (
             ("actor_id = ?", self.actor),
             ("action = ?", self.action),
             ("scope_id = ?", self.subject),
             ("recorded_at >= ?", self.recorded_from and moment(self.recorded_from)),
             ("recorded_at <= ?", self.recorded_to and moment(self.recorded_to)),
+            (readers, self.within and str(self.within[1])),
         )
         given = [(condition, value) for condition, value in wanted if value is not None]
         return [condition for condition, _ in given], [value for _, value in given]

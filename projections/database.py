@@ -99,17 +99,23 @@ class _PostgresTransaction:
         self.connection = connection
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return self.connection.execute(_pg(sql), tuple(params)).rowcount
+        return self.connection.execute(_pg(sql), _pg_params(params)).rowcount
 
     def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        return self.connection.execute(_pg(sql), tuple(params)).fetchall()
+        return self.connection.execute(_pg(sql), _pg_params(params)).fetchall()
 
     def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        return self.connection.execute(_pg(sql), tuple(params)).fetchone()
+        return self.connection.execute(_pg(sql), _pg_params(params)).fetchone()
 
 
 def _pg(sql: str) -> str:
     return sql.replace("?", "%s")
+
+
+def _pg_params(params: Sequence[Any]) -> tuple[Any, ...]:
+    """PostgreSQL text cannot hold U+0000, which JSON and the event store can: a read model on
+    PostgreSQL shows it as U+FFFD rather than stop at the event (issue 10)."""
+    return tuple(p.replace("\x00", "\ufffd") if isinstance(p, str) else p for p in params)
 
 
 class PostgresDatabase:

@@ -49,8 +49,8 @@ class FindingsModel(ReadModel):
             "branch_id TEXT NOT NULL, approved_on TEXT NOT NULL, version INTEGER NOT NULL, "
             "recorded_at TEXT NOT NULL"
         ),
-        "findings_plans": (
-            "organization_id TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL, "
+        "findings_plans": (  # admissions as decimal text, as the organizations model keeps it
+            "organization_id TEXT NOT NULL, year INTEGER NOT NULL, admissions TEXT NOT NULL, "
             "recorded_at TEXT NOT NULL, PRIMARY KEY (organization_id, year)"
         ),
     }

@@ -84,7 +84,7 @@ def planned(
                 "DO UPDATE SET admissions = excluded.admissions, "
                 "recorded_at = excluded.recorded_at"
             ),
-            (str(organization.id), year, admissions, recorded_at),
+            (str(organization.id), year, str(admissions), recorded_at),
         )
         _recompute_plan(model, tx, str(organization.id), year)
 

@@ -3,6 +3,9 @@
 A follower reads an application's notification log from the position its read model has recorded,
 applies a batch of events, and records the new position in the same transaction as the rows. A
 crash anywhere in a batch rolls the whole batch back, so every event is applied exactly once.
+
+An event the model cannot apply raises ``EventFailed``, naming its log and position; the events of
+the batch before it are committed, so the model stops right before it, and never skips it.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from projections.database import ReadDatabase, Transaction
+from projections.failures import create_failures, message
 from projections.model import Event, ReadModel
 from services.applications import MemberflowApplication
 
@@ -34,6 +38,28 @@ def tracked_position(tx: Transaction, projection: str, source: str) -> int:
     return int(row[0]) if row else 0
 
 
+class Moved(RuntimeError):
+    """Another process applied these events first: nothing is wrong, the batch rolls back."""
+
+
+class EventFailed(Exception):
+    """The read model ``projection`` cannot apply the event at ``position`` in the log ``source``;
+    ``applied`` events of the batch came before it. The original error is the cause."""
+
+    def __init__(
+        self, projection: str, source: str, position: int, applied: int, error: Exception
+    ) -> None:
+        self.projection = projection
+        self.source = source
+        self.position = position
+        self.applied = applied
+        self.error = error
+        super().__init__(
+            f"read model {projection} cannot apply the event at {source}:{position}: "
+            f"{type(error).__name__}: {message(error)}"
+        )
+
+
 def _advance(tx: Transaction, projection: str, source: str, before: int, after: int) -> None:
     """Move the position on, failing if another process moved it meanwhile (never twice)."""
     if (
@@ -43,17 +69,20 @@ def _advance(tx: Transaction, projection: str, source: str, before: int, after: 
         )
         is None
     ):
-        tx.execute(
-            f"INSERT INTO {TRACKING} (projection, source, position) VALUES (?, ?, ?)",
+        inserted = tx.execute(
+            f"INSERT INTO {TRACKING} (projection, source, position) VALUES (?, ?, ?) "
+            "ON CONFLICT (projection, source) DO NOTHING",
             (projection, source, after),
         )
+        if inserted != 1:
+            raise Moved(f"{projection} at {source} was moved by another process")
         return
     moved = tx.execute(
         f"UPDATE {TRACKING} SET position = ? WHERE projection = ? AND source = ? AND position = ?",
         (after, projection, source, before),
     )
     if moved != 1:
-        raise RuntimeError(f"{projection} at {source} was moved by another process")
+        raise Moved(f"{projection} at {source} was moved by another process")
 
 
 class _Aggregates:
@@ -101,6 +130,7 @@ class Follower:
             if self.database.kind == "postgresql":  # two processes may start at once
                 tx.fetchone("SELECT pg_advisory_xact_lock(hashtext('memberflow-read-model-ddl'))")
             create_tracking(tx)
+            create_failures(tx)
             self.model.create(tx)
 
     def process_batch(self, limit: int = 200) -> int:
@@ -111,6 +141,12 @@ class Follower:
         try:
             with self.database.transaction() as tx:
                 return self.apply(tx, source, limit)
+        except EventFailed as failed:
+            self.forget()
+            if failed.applied:  # commit what came before the event: the model stops right there
+                with self.database.transaction() as tx:
+                    self.apply(tx, source, failed.applied)
+            raise
         except BaseException:
             self.forget()  # the aggregates may be ahead of what was committed
             raise
@@ -120,10 +156,14 @@ class Follower:
         application = self.sources[source]
         before = tracked_position(tx, self.tracking_name, source)
         notifications = application.recorder.select_notifications(start=before + 1, limit=limit)
-        for notification in notifications:
-            event = application.mapper.to_domain_event(notification)
-            aggregate = self.aggregates[source].after(event)
-            self.model.process_at(notification.id, event, aggregate, source, tx)
+        for applied, notification in enumerate(notifications):
+            try:
+                event = application.mapper.to_domain_event(notification)
+                aggregate = self.aggregates[source].after(event)
+                self.model.process_at(notification.id, event, aggregate, source, tx)
+            except Exception as error:
+                name = self.model.name
+                raise EventFailed(name, source, notification.id, applied, error) from error
         if notifications:
             _advance(tx, self.tracking_name, source, before, notifications[-1].id)
         return len(notifications)

@@ -31,8 +31,10 @@ class OrganizationsModel(ReadModel):
             "election_approved INTEGER NOT NULL DEFAULT 0, election_approved_on TEXT, "
             "election_planned_on TEXT, election_first_ballot_on TEXT, position BIGINT NOT NULL"
         ),
+        # A plan is a figure an official enters (A-P): kept as its decimal text, so that any
+        # number the log holds fits, whatever SQLite's or PostgreSQL's integers hold (issue 10).
         "development_plans": (
-            "organization_id TEXT NOT NULL, year INTEGER NOT NULL, admissions INTEGER NOT NULL, "
+            "organization_id TEXT NOT NULL, year INTEGER NOT NULL, admissions TEXT NOT NULL, "
             "PRIMARY KEY (organization_id, year)"
         ),
     }
@@ -78,7 +80,7 @@ class OrganizationsModel(ReadModel):
                     "VALUES (?, ?, ?) ON CONFLICT (organization_id, year) "
                     "DO UPDATE SET admissions = excluded.admissions"
                 ),
-                (str(org.id), year, admissions),
+                (str(org.id), year, str(admissions)),
             )
 
     def _election(self, election: Election, tx: Transaction) -> None:

@@ -205,12 +205,12 @@ def pipeline(
             "GROUP BY CAST(SUBSTR(c.approved_on, 1, 4) AS INTEGER)"
         )
     )
-    planned = _counts(
-        rows(
-            f"SELECT p.year, SUM(p.admissions) FROM {plans_table} p "
-            "WHERE p.organization_id IN (SELECT id FROM subtree) GROUP BY p.year"
-        )
-    )
+    planned: dict[Any, int] = {}
+    for year, admissions in rows(  # summed here: a plan is decimal text of any size
+        f"SELECT p.year, p.admissions FROM {plans_table} p "
+        "WHERE p.organization_id IN (SELECT id FROM subtree)"
+    ):
+        planned[year] = planned.get(year, 0) + int(admissions)
     overdue = None
     if inbox_items_table is not None:
         # An acknowledged receipt is no longer open, as the inbox itself shows it.

@@ -2,13 +2,18 @@
 
 The fresh tables (suffix ``__next``) are filled while the live ones keep serving. The swap runs
 in one transaction: it applies what arrived meanwhile, drops the live tables, renames the fresh
-ones to the live names and hands their positions to the live follower.
+ones to the live names and hands their positions to the live follower. A read model that was
+failing is failing no more once its rebuild is swapped in: the rebuild got past every event.
+
+An event the rebuild cannot apply stops it with ``EventFailed`` (its log and position); the live
+tables are left as they were.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from projections import failures
 from projections.database import Transaction
 from projections.follower import TRACKING, Follower, tracked_position
 from projections.service import ReadModels
@@ -66,7 +71,9 @@ def _swap(read_models: ReadModels, name: str, follower: Follower) -> None:
                 (name, source, position),
             )
         tx.execute(f"DELETE FROM {TRACKING} WHERE projection = ?", (f"{name}{NEXT}",))
+        failures.clear(tx, name)
     read_models.followers[name].forget()
+    read_models.forgive(name)
 
 
 def _rename_constraints(tx: Transaction, table: str, old_prefix: str) -> None:

@@ -1,21 +1,28 @@
-"""The read models of one memberflow, their followers, and how far behind the logs they are."""
+"""The read models of one memberflow, their followers, and how far behind the logs they are.
+
+Each read model follows on its own: one that cannot apply an event stops there alone, waits out a
+back-off and tries again (``projections.failures``); the others keep following.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import psycopg
 import structlog
 
 from memberflow.settings import Settings
+from projections import failures as kept
 from projections.database import PostgresDatabase, ReadDatabase, open_database
-from projections.follower import Follower
+from projections.failures import Failure, backoff, message, where
+from projections.follower import EventFailed, Follower, Moved
 from projections.model import ReadModel, Sources
 from services.applications import MemberflowApplication
 
@@ -56,6 +63,10 @@ class ReadModels:
         }
         self.created = False
         self.creating = threading.Lock()
+        self.monotonic: Callable[[], float] = time.monotonic  # when a retry is due (tests: a clock)
+        self._failures: dict[str, Failure] | None = None  # this process's view, loaded once
+        self._due: dict[str, float] = {}  # a failing model's next attempt, on ``monotonic``
+        self._failing = threading.Lock()
 
     def ensure_created(self) -> None:
         """Create the read models' tables on first use (idempotent, one thread at a time)."""
@@ -69,9 +80,118 @@ class ReadModels:
         return self.models[name]
 
     def catch_up(self) -> int:
+        """One pass: every read model not waiting out a back-off applies what the logs hold
+        beyond its position; how many events were applied. A model that fails stops alone."""
         self.ensure_created()
-        limit = self.settings.projections_batch_size
-        return sum(follower.catch_up(limit) for follower in self.followers.values())
+        known = self._known_failures()
+        now = self.monotonic()
+        return sum(
+            self._follow(name, follower)
+            for name, follower in self.followers.items()
+            if name not in known or now >= self._due.get(name, 0.0)
+        )
+
+    def _follow(self, name: str, follower: Follower) -> int:
+        done = 0
+        try:
+            while processed := follower.process_batch(self.settings.projections_batch_size):
+                done += processed
+        except Moved:
+            return done  # another process applied the events first; the next pass goes on
+        except Exception as error:
+            self._failed(name, error)
+            return done + (error.applied if isinstance(error, EventFailed) else 0)
+        if name in self._known_failures():
+            self._recovered(name)
+        return done
+
+    def _known_failures(self) -> dict[str, Failure]:
+        """The failures this process knows of: on the first pass, those another process recorded
+        (a new leader tries their events at once, and carries on counting)."""
+        if self._failures is None:
+            with self.database.transaction(write=False) as tx:
+                recorded = {failure.projection: failure for failure in kept.failures(tx)}
+            with self._failing:
+                if self._failures is None:
+                    self._failures = recorded
+        return self._failures
+
+    def _failed(self, name: str, error: Exception) -> None:
+        """Record a failed attempt, log it once, and set when the next one is due."""
+        settings = self.settings
+        cause = error.error if isinstance(error, EventFailed) else error
+        now = datetime.now(tz=UTC)
+        known = self._known_failures()
+        with self._failing:
+            failure = Failure(
+                projection=name,
+                log=error.source if isinstance(error, EventFailed) else None,
+                position=error.position if isinstance(error, EventFailed) else None,
+                error_type=type(cause).__name__,
+                error=message(cause),
+                since=now,
+                attempts=1,
+                retry_at=now,
+            )
+            earlier = known.get(name)
+            if earlier is not None and earlier.same_event(failure):
+                failure = dataclasses.replace(
+                    failure, since=earlier.since, attempts=earlier.attempts + 1
+                )
+            delay = backoff(
+                failure.attempts,
+                settings.projections_retry_initial_seconds,
+                settings.projections_retry_max_seconds,
+            )
+            failure = dataclasses.replace(failure, retry_at=now + timedelta(seconds=delay))
+            known[name] = failure
+            self._due[name] = self.monotonic() + delay
+        log.error(
+            "projections.event_failed" if failure.position else "projections.batch_failed",
+            projection=name,
+            log=failure.log,
+            position=failure.position,
+            error_type=failure.error_type,
+            error=failure.error,
+            where=where(cause),
+            attempt=failure.attempts,
+            retry_in_seconds=delay,
+        )
+        try:
+            with self.database.transaction() as tx:
+                kept.record(tx, failure)
+        except Exception as unrecorded:  # the database itself may be why the batch failed
+            log.warning(
+                "projections.failure_unrecorded", projection=name, error=message(unrecorded)
+            )
+
+    def _recovered(self, name: str) -> None:
+        with self.database.transaction() as tx:
+            kept.clear(tx, name)
+        self.forgive(name, log_it=True)
+
+    def forgive(self, name: str, *, log_it: bool = False) -> None:
+        """Forget that ``name`` was failing: it got past the event, or a rebuild replaced it."""
+        with self._failing:
+            failure = (self._failures or {}).pop(name, None)
+            self._due.pop(name, None)
+        if failure is not None and log_it:
+            log.info(
+                "projections.recovered",
+                projection=name,
+                log=failure.log,
+                position=failure.position,
+                attempts=failure.attempts,
+            )
+
+    def failing(self, names: Sequence[str] | None = None) -> list[Failure]:
+        """The read models (of ``names``, default all) that cannot apply an event, as recorded by
+        whichever process follows the logs."""
+        self.ensure_created()
+        with self.database.transaction(write=False) as tx:
+            found = kept.failures(tx)
+        wanted = self.models if names is None else names
+        return [failure for failure in found if failure.projection in wanted]
 
     def lag(self) -> list[Lag]:
         self.ensure_created()
@@ -136,17 +256,26 @@ def run(
     on_batch: Callable[[int], None] | None = None,
 ) -> None:
     """Follow the logs until ``stop`` is set."""
+    settings = read_models.settings
+    unreachable = 0  # passes in a row that could not reach the read models' database
     with leadership(read_models.database, stop) as leader:
         while leader and not stop.is_set():
             try:
-                processed = read_models.catch_up()
-            except Exception:  # keep following: the failed batch was rolled back
-                log.exception("projections.batch_failed")
+                processed = read_models.catch_up()  # a failing model is recorded, not raised
+                unreachable = 0
+            except Exception as error:  # the read models' own tables could not be reached
+                unreachable += 1
+                log.error("projections.pass_failed", error=message(error), attempt=unreachable)
                 processed = 0
             if on_batch and processed:
                 on_batch(processed)
             if not processed:
-                stop.wait(poll_seconds)
+                initial, maximum = (
+                    settings.projections_retry_initial_seconds,
+                    settings.projections_retry_max_seconds,
+                )
+                wait = backoff(unreachable, initial, maximum) if unreachable else poll_seconds
+                stop.wait(max(wait, poll_seconds))
 
 
 class InProcessRunner:

@@ -15,9 +15,11 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.commands import Command, Entry, TakeElectionStep, TakeStep
 from domain.context import Actor, Context
-from domain.errors import Conflict, NotFound, RulesBroken
+from domain.errors import Conflict, Forbidden, NotFound, RulesBroken
+from domain.identity import Identities
 from domain.policy import Policy
 from services.applications import Approvals, AuditLog, Membership, Organizations
+from services.authorization import authorize
 from services.clock import Clock, today
 from services.handlers import handle
 from services.handlers.unit import Unit
@@ -46,6 +48,7 @@ class CommandBus:
         audit: AuditLog,
         policy: Policy,
         clock: Clock,
+        identities: Identities,
     ) -> None:
         self.organizations = organizations
         self.membership = membership
@@ -53,6 +56,7 @@ class CommandBus:
         self.policy = policy
         self.clock = clock
         self.audit = audit
+        self.identities = identities  # keyed person and member ids (domain/identity.py)
 
     def handle(self, command: Command, *, actor: Actor, request_id: str) -> Outcome:
         bound = log.bind(
@@ -63,6 +67,11 @@ class CommandBus:
         )
         try:
             outcome = self._handle(command, actor, request_id)
+        except Forbidden as forbidden:  # refused before the handler read anything
+            bound.warning(
+                "command.forbidden", outcome="forbidden", reason=forbidden.first.detail_en
+            )
+            raise
         except RulesBroken as refused:
             bound.info(
                 "command.refused",
@@ -85,6 +94,7 @@ class CommandBus:
         return outcome
 
     def _handle(self, command: Command, actor: Actor, request_id: str) -> Outcome:
+        authorize(command, actor, self.organizations, self.membership)  # domain/access.py
         now = self.clock.now()
 
         def context(entry: Entry) -> Context:
@@ -105,6 +115,7 @@ class CommandBus:
             context,
             self.approvals,
             audit=self.audit,
+            identities=self.identities,
         )
         changes = handle(command, unit)
         try:

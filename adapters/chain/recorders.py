@@ -48,6 +48,15 @@ def _chain_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[int, bytes, bytes]]
     return [(row[0], as_bytes(row[1]), as_bytes(row[2])) for row in rows]
 
 
+def _sqlite_state(state: bytes | None, kind: str) -> object:
+    """A state as SQLite keeps it: written as a BLOB, but SQLite stores whatever type is written.
+    One stored as TEXT is read as text without a strict decoding (an encrypted state is no
+    UTF-8), so that verification reports the change instead of failing on it."""
+    if state is None or kind == "blob":
+        return state
+    return state.decode("utf-8", "surrogateescape")
+
+
 class ChainedRecorder(Protocol):
     app_name: str
     chain_key: bytes
@@ -97,12 +106,12 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
             def events_after(after: int) -> EventRows:
                 c.execute(
-                    "SELECT rowid, originator_id, originator_version, topic, state "
+                    "SELECT rowid, originator_id, originator_version, topic, "
+                    "CAST(state AS BLOB), typeof(state) "
                     f"FROM {self.events_table_name} WHERE rowid > ? ORDER BY rowid LIMIT ?",
                     (after, PAGE),
                 )
-                rows: EventRows = c.fetchall()
-                return rows
+                return [(*row[:4], _sqlite_state(row[4], row[5])) for row in c.fetchall()]
 
             events = _event_digests(events_after)
             c.execute(

@@ -4,6 +4,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
+from api.access import Authorized, readable
 from api.admissions import (
     AdmissionCreate,
     CasePublic,
@@ -13,7 +14,7 @@ from api.admissions import (
     case_public,
 )
 from api.asof import AsOf, Version, viewed_at
-from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
+from api.deps import MemberflowDep, RequestId
 from api.history import history_out
 from api.schemas import EventOut
 from api.step_routes import add_step_routes
@@ -22,6 +23,7 @@ from domain.admission.case import AdmissionCase
 from domain.admission.steps import STEPS
 from domain.commands import Command
 from domain.context import Actor
+from domain.identity import sees_id_number
 from memberflow.bootstrap import Memberflow
 
 router = APIRouter(prefix="/admissions", tags=["admissions"])
@@ -31,7 +33,7 @@ def _handle(memberflow: Memberflow, command: Command, actor: Actor, request_id: 
     """Hand a command about a case to the bus; answer with the case as the write left it."""
     outcome = memberflow.bus.handle(command, actor=actor, request_id=request_id)
     case = memberflow.membership.case(outcome.subject_id)
-    return case_public(case, memberflow, outcome.position)
+    return case_public(case, memberflow, actor, outcome.position)
 
 
 @router.post(
@@ -41,7 +43,7 @@ def _handle(memberflow: Memberflow, command: Command, actor: Actor, request_id: 
     summary="Record step 1 (application_submitted) and open a case",
 )
 def submit_application(
-    body: AdmissionCreate, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+    body: AdmissionCreate, memberflow: MemberflowDep, actor: Authorized, request_id: RequestId
 ) -> CasePublic:
     command = commands.SubmitApplication(body.applicant, body.branch_id, body.basis, body.entry())
     return _handle(memberflow, command, actor, request_id)
@@ -51,13 +53,14 @@ def submit_application(
 def get_case(
     case_id: UUID,
     memberflow: MemberflowDep,
-    actor: CurrentActor,
+    actor: Authorized,
     request_id: RequestId,
     as_of: AsOf = None,
     version: Version = None,
 ) -> CasePublic:
     """The case now, or as the system knew it at ``as_of`` or after ``version`` events (a read
     that is recorded in the access log, docs/audit.md)."""
+    readable(memberflow, actor, memberflow.membership.case(case_id).branch_id)
     case = viewed_at(
         memberflow,
         memberflow.membership,
@@ -70,13 +73,19 @@ def get_case(
         actor=actor,
         request_id=request_id,
     )
-    return case_public(case, memberflow)
+    if as_of is None and version is None:  # as of a time or version: recorded by viewed_at
+        memberflow.reads.read(actor, "case", case_id, request_id)  # queued, off the request path
+    return case_public(case, memberflow, actor)
 
 
 @router.get("/{case_id}/history", response_model=list[EventOut])
-def get_history(case_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -> list[EventOut]:
-    memberflow.membership.case(case_id)  # 404 unless it is a case
-    return history_out(memberflow.membership.history(case_id))
+def get_history(
+    case_id: UUID, memberflow: MemberflowDep, actor: Authorized, request_id: RequestId
+) -> list[EventOut]:
+    branch_id = memberflow.membership.case(case_id).branch_id
+    readable(memberflow, actor, branch_id)
+    memberflow.reads.read(actor, "case", case_id, request_id, detail="history")
+    return history_out(memberflow.membership.history(case_id), sees_id_number(actor, branch_id))
 
 
 @router.post(
@@ -88,7 +97,7 @@ def grant_exception(
     case_id: UUID,
     body: ExceptionCreate,
     memberflow: MemberflowDep,
-    actor: Writer,
+    actor: Authorized,
     request_id: RequestId,
 ) -> CasePublic:
     command = commands.GrantException(case_id, body.step, body.rule, body.reason, body.entry())
@@ -97,7 +106,11 @@ def grant_exception(
 
 @router.post("/{case_id}/withdrawal", response_model=CasePublic, summary="case_withdrawn")
 def withdraw(
-    case_id: UUID, body: ClosingIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+    case_id: UUID,
+    body: ClosingIn,
+    memberflow: MemberflowDep,
+    actor: Authorized,
+    request_id: RequestId,
 ) -> CasePublic:
     command = commands.WithdrawCase(case_id, body.reason, body.entry())
     return _handle(memberflow, command, actor, request_id)
@@ -105,7 +118,11 @@ def withdraw(
 
 @router.post("/{case_id}/termination", response_model=CasePublic, summary="case_terminated")
 def terminate(
-    case_id: UUID, body: ClosingIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+    case_id: UUID,
+    body: ClosingIn,
+    memberflow: MemberflowDep,
+    actor: Authorized,
+    request_id: RequestId,
 ) -> CasePublic:
     command = commands.TerminateCase(case_id, body.reason, body.entry())
     return _handle(memberflow, command, actor, request_id)
@@ -113,7 +130,11 @@ def terminate(
 
 @router.post("/{case_id}/transfer", response_model=CasePublic, summary="transferred (A-T)")
 def transfer(
-    case_id: UUID, body: TransferIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+    case_id: UUID,
+    body: TransferIn,
+    memberflow: MemberflowDep,
+    actor: Authorized,
+    request_id: RequestId,
 ) -> CasePublic:
     command = commands.TransferCase(case_id, body.to_branch_id, body.entry())
     return _handle(memberflow, command, actor, request_id)

@@ -12,11 +12,13 @@ from uuid import UUID
 from fastapi import APIRouter, Body, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
+from api.access import Authorized, listable
+from api.deps import MemberflowDep, RequestId
 from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
-from api.schemas import Written
+from api.schemas import Documents, Written
+from domain.bounds import TITLE_MAX, BusinessDate, Reason, ShortText, Text
 from domain.commands import AcknowledgeItem, AssignItem, ClaimItem, Command, CommentItem, Entry
-from domain.context import Actor, DocumentRef
+from domain.context import Actor
 from memberflow.bootstrap import Memberflow
 from projections.inbox import InboxModel, inbox
 from projections.organizations import OrganizationsModel
@@ -28,6 +30,7 @@ SORTS = {"waiting_since": "i.waiting_since", "due_on": "i.due_on"}
 ItemPath = Annotated[
     str,
     Path(
+        max_length=TITLE_MAX,
         description="the item key <subject_id>:<asked>:<trigger_version>",
         examples=["0b1d…:pre_review_passed:14"],
     ),
@@ -65,13 +68,16 @@ class InboxRow(BaseModel):
 def get_inbox(
     memberflow: MemberflowDep,
     read_models: ReadModelsDep,
-    _: CurrentActor,
+    actor: Authorized,
     paging: Paging,
     org: Annotated[UUID, Query(description="the organization whose inbox is listed")],
     subtree: Annotated[bool, Query(description="also the organizations under it")] = False,
     status: Annotated[Literal["open", "done"] | None, Query(description="default: open")] = "open",
-    asked: Annotated[str | None, Query(description="only items asking this step")] = None,
+    asked: Annotated[
+        str | None, Query(max_length=TITLE_MAX, description="only items asking this step")
+    ] = None,
 ) -> dict[str, object]:
+    listable(memberflow, actor, org)
     names = [InboxModel.name, *([OrganizationsModel.name] if subtree else [])]
     positions = caught_up(read_models, paging.after, names, memberflow.settings.read_wait_seconds)
     model = read_models.model(InboxModel.name)
@@ -110,9 +116,9 @@ class ActionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    occurred_on: date | None = Field(default=None, description="default: today")
-    comment: str | None = Field(default=None, max_length=2000)
-    documents: list[DocumentRef] = Field(default_factory=list)
+    occurred_on: BusinessDate | None = Field(default=None, description="default: today")
+    comment: Text | None = Field(default=None)
+    documents: Documents = Field(default_factory=list)
 
     def entry(self, memberflow: Memberflow) -> Entry:
         day = self.occurred_on or today(memberflow.clock)
@@ -120,11 +126,11 @@ class ActionIn(BaseModel):
 
 
 class AssignIn(ActionIn):
-    to: str = Field(min_length=1, max_length=200, description="the colleague's user id")
+    to: ShortText = Field(min_length=1, description="the colleague's user id")
 
 
 class CommentIn(ActionIn):
-    text: str = Field(min_length=1, max_length=2000)
+    text: Reason
 
 
 def _written(memberflow: Memberflow, command: Command, actor: Actor, request_id: str) -> Written:
@@ -137,7 +143,7 @@ def _add_bare_action(name: str, command: Callable[[str, Entry], Command], summar
     def act(
         item: ItemPath,
         memberflow: MemberflowDep,
-        actor: Writer,
+        actor: Authorized,
         request_id: RequestId,
         body: Annotated[ActionIn | None, Body()] = None,
     ) -> Written:
@@ -159,7 +165,11 @@ _add_bare_action("claim", ClaimItem, "Take the item into one's hands")
 
 @router.post("/{item}/assign", response_model=Written, summary="Assign the item to a colleague")
 def assign(
-    item: ItemPath, body: AssignIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+    item: ItemPath,
+    body: AssignIn,
+    memberflow: MemberflowDep,
+    actor: Authorized,
+    request_id: RequestId,
 ) -> Written:
     command = AssignItem(item, body.to, body.entry(memberflow))
     return _written(memberflow, command, actor, request_id)
@@ -167,7 +177,11 @@ def assign(
 
 @router.post("/{item}/comment", response_model=Written, summary="Comment on the item")
 def comment(
-    item: ItemPath, body: CommentIn, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+    item: ItemPath,
+    body: CommentIn,
+    memberflow: MemberflowDep,
+    actor: Authorized,
+    request_id: RequestId,
 ) -> Written:
     command = CommentItem(item, body.text, body.entry(memberflow))
     return _written(memberflow, command, actor, request_id)

@@ -11,18 +11,24 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from api.access import Authorized, case_places, readable
 from api.asof import Since, Until
-from api.deps import Auditor, MemberflowDep, RequestId
+from api.deps import MemberflowDep, RequestId
 from api.history import event_out
 from api.reads import Page, ReadModelsDep
 from api.schemas import EventOut
+from domain.access import Action, Where, where
 from domain.audit import AccessAction, AccessScope
+from domain.bounds import PAGE_MAX, PER_PAGE_MAX, TITLE_MAX
 from domain.context import Actor
 from domain.findings import Finding
+from domain.identity import sees_id_number
 from domain.timeline import TimelineEntry, case_timeline, election_timeline
 from memberflow.bootstrap import Memberflow
 from projections.access_log import AccessLogModel, AccessQuery, access_log
 from projections.follower import tracked_position
+from projections.organizations import OrganizationsModel
+from projections.service import ReadModels
 from services.access import record_access
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -60,11 +66,14 @@ class AccessOut(BaseModel):
 
 
 def _timeline(
-    subject_type: Literal["case", "election"], subject_id: UUID, entries: list[TimelineEntry]
+    subject_type: Literal["case", "election"],
+    subject_id: UUID,
+    entries: list[TimelineEntry],
+    reveal: bool = False,  # citizen ID numbers in full (domain.identity.sees_id_number)
 ) -> Timeline:
     events = [
         TimelineEvent(
-            **event_out(entry.event).model_dump(),
+            **event_out(entry.event, reveal).model_dump(),
             rules_checked=list(entry.rules_checked),
             waived=list(entry.waived),
             findings=list(entry.raised),
@@ -89,24 +98,27 @@ def _viewed(
 
 @router.get("/cases/{case_id}/timeline", response_model=Timeline)
 def case_timeline_view(
-    case_id: UUID, memberflow: MemberflowDep, actor: Auditor, request_id: RequestId
+    case_id: UUID, memberflow: MemberflowDep, actor: Authorized, request_id: RequestId
 ) -> Timeline:
     """Every event of the case in order, with its metadata, the rules checked and the findings
     it raised."""
-    memberflow.membership.case(case_id)  # 404 unless it is a case
+    case = memberflow.membership.case(case_id)
+    readable(memberflow, actor, *case_places(case), action=Action.AUDIT)
     events = memberflow.membership.history(case_id)
-    timeline = _timeline("case", case_id, case_timeline(events, memberflow.settings.policy))
+    entries = case_timeline(events, memberflow.settings.policy)
+    timeline = _timeline("case", case_id, entries, sees_id_number(actor, case.branch_id))
     _viewed(memberflow, actor, request_id, "case", case_id)
     return timeline
 
 
 @router.get("/elections/{election_id}/timeline", response_model=Timeline)
 def election_timeline_view(
-    election_id: UUID, memberflow: MemberflowDep, actor: Auditor, request_id: RequestId
+    election_id: UUID, memberflow: MemberflowDep, actor: Authorized, request_id: RequestId
 ) -> Timeline:
     """Every event of the election in order, with its metadata, the rules checked and the
     findings it raised."""
-    memberflow.organizations.election(election_id)  # 404 unless it is an election
+    election = memberflow.organizations.election(election_id)
+    readable(memberflow, actor, election.organization_id, action=Action.AUDIT)
     events = memberflow.organizations.history(election_id)
     entries = election_timeline(events, memberflow.settings.policy)
     timeline = _timeline("election", election_id, entries)
@@ -117,23 +129,28 @@ def election_timeline_view(
 @router.get("/log", response_model=Page[AccessOut])
 def access_log_view(
     read_models: ReadModelsDep,
-    _: Auditor,
-    actor: Annotated[str | None, Query(description="the reader's user id")] = None,
+    reader: Authorized,
+    actor: Annotated[
+        str | None, Query(max_length=TITLE_MAX, description="the reader's user id")
+    ] = None,
     action: Annotated[AccessAction | None, Query()] = None,
     subject: Annotated[
-        str | None, Query(description="the scope's id: a case, election, organization …")
+        str | None,
+        Query(max_length=TITLE_MAX, description="the scope's id: a case, election, organization …"),
     ] = None,
     from_: Since = None,
     to: Until = None,
-    page: Annotated[int, Query(ge=1)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+    page: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=PER_PAGE_MAX)] = 50,
     order: Annotated[str, Query(pattern="^(asc|desc)$", description="desc: newest first")] = "desc",
 ) -> dict[str, object]:
     """Who read history, when, and what: read from the audit application's own event log."""
     # Through the access log read model, which follows that log (projections/access_log.py).
     model = read_models.model(AccessLogModel.name)
     assert isinstance(model, AccessLogModel)
-    query = AccessQuery(actor, action.value if action else None, subject, from_, to)
+    query = AccessQuery(
+        actor, action.value if action else None, subject, from_, to, _readers(read_models, reader)
+    )
     with read_models.database.transaction(write=False) as tx:
         # Where it stands first: the rows read next reflect at least these positions.
         positions = {source: tracked_position(tx, model.name, source) for source in model.follows}
@@ -164,3 +181,10 @@ def access_log_view(
         "per_page": per_page,
         "positions": positions,
     }
+
+
+def _readers(read_models: ReadModels, reader: Actor) -> tuple[str, UUID] | None:
+    """Whose reads an auditor sees: the readers of their own subtree (the administrator: all)."""
+    if where(Action.AUDIT, reader.role) is Where.EVERYWHERE or reader.organization_id is None:
+        return None
+    return read_models.model(OrganizationsModel.name).names["organizations"], reader.organization_id

@@ -9,9 +9,12 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from api.deps import Auditor, MemberflowDep, RequestId
+from api.access import Authorized, listable
+from api.deps import MemberflowDep, RequestId
 from api.errors import problem
+from domain.access import Action
 from domain.audit import AccessAction, AccessScope
+from domain.bounds import Within
 from services.access import record_access
 from services.replay import Report
 from services.replay.jurisdiction import replay
@@ -28,14 +31,16 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 )
 def replay_jurisdiction(
     memberflow: MemberflowDep,
-    actor: Auditor,
+    actor: Authorized,
     request_id: RequestId,
     org: Annotated[UUID, Query(description="the organization whose subtree is replayed")],
     from_: Annotated[
-        date | None, Query(alias="from", description="subjects with an event on or after this date")
+        date | None,
+        Within,
+        Query(alias="from", description="subjects with an event on or after this date"),
     ] = None,
     to: Annotated[
-        date | None, Query(description="subjects with an event on or before this date")
+        date | None, Within, Query(description="subjects with an event on or before this date")
     ] = None,
     format: Annotated[Literal["json", "html"], Query(description="json or html")] = "json",
 ) -> Response:
@@ -44,6 +49,7 @@ def replay_jurisdiction(
     event in it; each is reported with its whole history."""
     if from_ and to and from_ > to:
         return problem(422, "Invalid period", "from is after to", field="from")
+    listable(memberflow, actor, org, action=Action.AUDIT)
     scope = AccessScope(kind="organization", id=str(org), period_from=from_, period_to=to)
     record_access(memberflow.bus, actor, AccessAction.REPLAY, scope, request_id)
     policy = memberflow.settings.policy

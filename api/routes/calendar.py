@@ -9,7 +9,8 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentActor, MemberflowDep
+from api.access import Authorized, listable
+from api.deps import MemberflowDep
 from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
 from projections.organizations import OrganizationsModel, calendar
 from services.clock import today
@@ -45,11 +46,12 @@ class CalendarRow(BaseModel):
 def elections_calendar(
     memberflow: MemberflowDep,
     read_models: ReadModelsDep,
-    _: CurrentActor,
+    actor: Authorized,
     paging: Paging,
     org: Annotated[UUID, Query(description="the organization whose subtree is listed")],
     overdue: Annotated[bool, Query(description="only the overdue (E-OVERDUE)")] = False,
 ) -> dict[str, object]:
+    listable(memberflow, actor, org)
     positions = caught_up(
         read_models, paging.after, [OrganizationsModel.name], memberflow.settings.read_wait_seconds
     )

@@ -9,8 +9,9 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentActor, MemberflowDep
-from api.reads import ReadModelsDep, caught_up
+from api.access import Authorized, listable
+from api.deps import MemberflowDep
+from api.reads import AFTER, ReadModelsDep, caught_up
 from domain.admission.steps import STAGES, STEPS
 from projections.organizations import OrganizationsModel
 from projections.pipeline import PipelineModel, pipeline
@@ -66,18 +67,18 @@ class PipelineDashboard(BaseModel):
 def pipeline_dashboard(
     memberflow: MemberflowDep,
     read_models: ReadModelsDep,
-    _: CurrentActor,
+    actor: Authorized,
     org: Annotated[UUID, Query(description="the organization whose subtree is counted")],
     after: Annotated[
         str | None,
         Query(
-            pattern=r"^[a-z_]+:\d+(,[a-z_]+:\d+)*$",
+            pattern=AFTER,
             description="read-your-writes: 'membership:123' (a write's log and position), "
             "comma-separated; the read waits, boundedly, until the read models have reached it",
         ),
     ] = None,
 ) -> PipelineDashboard:
-    memberflow.organizations.organization(org)  # 404 for an unknown organization
+    listable(memberflow, actor, org)  # 404 for an unknown organization, 403 outside
     inbox = read_models.models.get(INBOX)
     inbox_tables = inbox.names if inbox is not None else {}
     names = [PipelineModel.name, OrganizationsModel.name, *([INBOX] if inbox else [])]

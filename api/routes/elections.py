@@ -4,8 +4,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
+from api.access import Authorized, readable
 from api.asof import AsOf, Version, viewed_at
-from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
+from api.deps import MemberflowDep, RequestId
 from api.elections import ElectionCreate, ElectionPublic, election_public
 from api.history import history_out
 from api.schemas import EventOut, facts_of
@@ -35,7 +36,7 @@ def _handle(
     summary="Record election_requested (换届请示)",
 )
 def request_election(
-    body: ElectionCreate, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+    body: ElectionCreate, memberflow: MemberflowDep, actor: Authorized, request_id: RequestId
 ) -> ElectionPublic:
     command = RequestElection(body.organization_id, facts_of(ElectionRequest, body), body.entry())
     return _handle(memberflow, command, actor, request_id)
@@ -45,13 +46,14 @@ def request_election(
 def get_election(
     election_id: UUID,
     memberflow: MemberflowDep,
-    actor: CurrentActor,
+    actor: Authorized,
     request_id: RequestId,
     as_of: AsOf = None,
     version: Version = None,
 ) -> ElectionPublic:
     """The election now, or as the system knew it at ``as_of`` or after ``version`` events (a
     read that is recorded in the access log, docs/audit.md)."""
+    readable(memberflow, actor, memberflow.organizations.election(election_id).organization_id)
     election = viewed_at(
         memberflow,
         memberflow.organizations,
@@ -68,8 +70,8 @@ def get_election(
 
 
 @router.get("/{election_id}/history", response_model=list[EventOut])
-def get_history(election_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -> list[EventOut]:
-    memberflow.organizations.election(election_id)  # 404 unless it is an election
+def get_history(election_id: UUID, memberflow: MemberflowDep, actor: Authorized) -> list[EventOut]:
+    readable(memberflow, actor, memberflow.organizations.election(election_id).organization_id)
     return history_out(memberflow.organizations.history(election_id))
 
 

@@ -9,10 +9,12 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from api.access import Authorized, listable, scope_of
 from api.asof import AsOf
-from api.deps import CurrentActor, MemberflowDep, RequestId
+from api.deps import MemberflowDep, RequestId
 from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
 from domain.audit import AccessAction, AccessScope
+from domain.bounds import Within
 from projections.findings import FindingsModel
 from projections.findings_query import SORTS, FindingsQuery, query_findings
 from projections.organizations import OrganizationsModel
@@ -43,20 +45,23 @@ class FindingRow(BaseModel):
 def list_findings(
     memberflow: MemberflowDep,
     read_models: ReadModelsDep,
-    actor: CurrentActor,
+    actor: Authorized,
     request_id: RequestId,
     paging: Paging,
     org: Annotated[
         UUID | None, Query(description="only findings in this organization's subtree")
     ] = None,
-    kind: Annotated[str | None, Query(pattern=r"^F-[A-Z]+$", description="F-BATCH, …")] = None,
+    kind: Annotated[str | None, Query(pattern=r"^F-[A-Z]{1,30}$", description="F-BATCH, …")] = None,
     from_: Annotated[
-        date | None, Query(alias="from", description="occurred on or after this date")
+        date | None, Within, Query(alias="from", description="occurred on or after this date")
     ] = None,
-    to: Annotated[date | None, Query(description="occurred on or before this date")] = None,
+    to: Annotated[date | None, Within, Query(description="occurred on or before this date")] = None,
     case: Annotated[UUID | None, Query(description="only this admission case")] = None,
     as_of: AsOf = None,
 ) -> dict[str, object]:
+    org = scope_of(actor, org)  # by default the actor's own subtree
+    if org is not None:
+        listable(memberflow, actor, org)
     names = [FindingsModel.name, OrganizationsModel.name]
     positions = caught_up(read_models, paging.after, names, memberflow.settings.read_wait_seconds)
     model = read_models.model(FindingsModel.name)

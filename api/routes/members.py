@@ -9,10 +9,12 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentActor, MemberflowDep, RequestId, Writer
+from api.access import Authorized, readable
+from api.deps import MemberflowDep, RequestId
 from api.schemas import EntryIn, Written
+from domain.bounds import BusinessDate, Name, Reason, StrictBool
 from domain.commands import ChangeStanding, Entry, RegisterMember
-from domain.identity import IdNumber
+from domain.identity import IdNumber, masked, sees_id_number
 from domain.members import Member, MemberStatus
 from domain.standing import StandingChange
 from services.clock import today
@@ -23,8 +25,8 @@ router = APIRouter(prefix="/members", tags=["members"])
 class MemberCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
-    birth_date: date
+    name: Name
+    birth_date: BusinessDate
     id_number: IdNumber | None = Field(
         default=None,
         max_length=32,
@@ -33,18 +35,18 @@ class MemberCreate(BaseModel):
     )
     branch_id: UUID
     status: Literal[MemberStatus.FULL, MemberStatus.PROBATIONARY]
-    joined_on: date = Field(description="the day the person joined the Party")
-    full_since: date | None = Field(
+    joined_on: BusinessDate = Field(description="the day the person joined the Party")
+    full_since: BusinessDate | None = Field(
         default=None,
         description="party standing (党龄) date of a full member: the end of probation; default "
         "one year after joined_on (党章 Art. 7)",
     )
-    rights_suspended: bool = Field(
+    rights_suspended: StrictBool = Field(
         default=False,
         description="detained (留置) or arrested, from this registration's date; record the real "
         "date with POST /members/{id}/standing",
     )
-    under_party_probation: bool = Field(
+    under_party_probation: StrictBool = Field(
         default=False,
         description="under 留党察看, from this registration's date; record the real date with "
         "POST /members/{id}/standing",
@@ -63,9 +65,7 @@ class StandingCreate(EntryIn):
         StandingChange.PROBATION_ENDED,
         StandingChange.CANCELLED,
     ] = Field(description="O-2, O-3")
-    reason: str = Field(
-        min_length=1, max_length=2000, description="e.g. the decision and its number"
-    )
+    reason: Reason = Field(description="e.g. the decision and its number")
 
 
 class StandingOut(BaseModel):
@@ -79,7 +79,11 @@ class MemberPublic(BaseModel):
     version: int
     name: str
     birth_date: date
-    id_number: str | None = Field(description="公民身份号码 (O-4), if recorded")
+    id_number: str | None = Field(
+        description="公民身份号码 (O-4), if recorded: in full to the committee officials, the "
+        "organization department and the secretary of the member's branch; masked for everyone "
+        "else (3701**********1234, docs/security.md)"
+    )
     branch_id: UUID
     status: MemberStatus
     joined_on: date
@@ -95,7 +99,7 @@ class MemberPublic(BaseModel):
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Written)
 def register_member(
-    body: MemberCreate, memberflow: MemberflowDep, actor: Writer, request_id: RequestId
+    body: MemberCreate, memberflow: MemberflowDep, actor: Authorized, request_id: RequestId
 ) -> Written:
     command = RegisterMember(
         name=body.name,
@@ -122,7 +126,7 @@ def change_standing(
     member_id: UUID,
     body: StandingCreate,
     memberflow: MemberflowDep,
-    actor: Writer,
+    actor: Authorized,
     request_id: RequestId,
 ) -> Written:
     command = ChangeStanding(member_id, body.change, body.reason, body.entry())
@@ -130,15 +134,20 @@ def change_standing(
 
 
 @router.get("/{member_id}", response_model=MemberPublic)
-def get_member(member_id: UUID, memberflow: MemberflowDep, _: CurrentActor) -> MemberPublic:
+def get_member(
+    member_id: UUID, memberflow: MemberflowDep, actor: Authorized, request_id: RequestId
+) -> MemberPublic:
     member: Member = memberflow.membership.member(member_id)
+    readable(memberflow, actor, member.branch_id)
+    memberflow.reads.read(actor, "member", member_id, request_id)  # queued, off the request path
+    number = member.id_number
     now = member.standing_on(today(memberflow.clock))
     return MemberPublic(
         id=member.id,
         version=member.version,
         name=member.name,
         birth_date=member.birth_date,
-        id_number=member.id_number,
+        id_number=number if sees_id_number(actor, member.branch_id) else masked(number),
         branch_id=member.branch_id,
         status=member.status,
         joined_on=member.joined_on,

@@ -8,8 +8,19 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import CurrentActor, MemberflowDep, RequestId, TreeBuilder, Writer
+from api.access import Authorized, readable
+from api.deps import MemberflowDep, RequestId
 from api.schemas import Written
+from domain.bounds import (
+    BusinessDate,
+    Count,
+    Months,
+    Reason,
+    StrictBool,
+    TermYears,
+    Title,
+    Year,
+)
 from domain.commands import Entry, ExtendTerm, RegisterOrganization, SetDevelopmentPlan
 from domain.elections.election import Election
 from domain.elections.progress import election_covers
@@ -22,27 +33,29 @@ router = APIRouter(prefix="/organizations", tags=["organizations"])
 class OrganizationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Title
     kind: OrgKind
     parent_id: UUID | None = None
-    may_approve_admissions: bool = False
-    unit: str | None = Field(default=None, description="the work unit (单位) it serves")
-    occurred_on: date | None = Field(default=None, description="default: today")
-    term_started_on: date | None = Field(
+    may_approve_admissions: StrictBool = False
+    unit: Title | None = Field(default=None, description="the work unit (单位) it serves")
+    occurred_on: BusinessDate | None = Field(default=None, description="default: today")
+    term_started_on: BusinessDate | None = Field(
         default=None,
         description="the election day of the current term, for one registered mid-term",
     )
-    term_years: int | None = Field(
-        default=None, ge=1, le=10, description="default by kind: 5 (党委), 3 (党总支, 党支部)"
+    term_years: TermYears | None = Field(
+        default=None, description="default by kind: 5 (党委), 3 (党总支, 党支部)"
     )
 
 
 class TermExtension(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    occurred_on: date
-    months: int = Field(description="E-X.1: > 0 delays the election, < 0 advances it; ≤ 12 in all")
-    reason: str = Field(min_length=1, max_length=2000)
+    occurred_on: BusinessDate
+    months: Months = Field(
+        description="E-X.1: > 0 delays the election, < 0 advances it; ≤ 12 in all"
+    )
+    reason: Reason
 
 
 class TermOut(BaseModel):
@@ -55,9 +68,9 @@ class TermOut(BaseModel):
 class DevelopmentPlanSet(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    year: int = Field(ge=1921, le=2200)
-    admissions: int = Field(description="planned admissions in the year (A-P)")
-    occurred_on: date | None = Field(default=None, description="default: today")
+    year: Year
+    admissions: Count = Field(description="planned admissions in the year (A-P)")
+    occurred_on: BusinessDate | None = Field(default=None, description="default: today")
 
 
 class OrganizationPublic(BaseModel):
@@ -81,7 +94,7 @@ class OrganizationPublic(BaseModel):
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Written)
 def register_organization(
-    body: OrganizationCreate, memberflow: MemberflowDep, actor: TreeBuilder, request_id: RequestId
+    body: OrganizationCreate, memberflow: MemberflowDep, actor: Authorized, request_id: RequestId
 ) -> Written:
     entry = Entry(body.occurred_on or today(memberflow.clock))
     command = RegisterOrganization(
@@ -99,9 +112,11 @@ def register_organization(
 
 @router.get("/{organization_id}", response_model=OrganizationPublic)
 def get_organization(
-    organization_id: UUID, memberflow: MemberflowDep, _: CurrentActor
+    organization_id: UUID, memberflow: MemberflowDep, actor: Authorized
 ) -> OrganizationPublic:
-    return _public(memberflow.organizations.organization(organization_id), memberflow)
+    organization = memberflow.organizations.organization(organization_id)
+    readable(memberflow, actor, organization.id)
+    return _public(organization, memberflow)
 
 
 def _approver_id(organization: Organization, memberflow: MemberflowDep) -> UUID | None:
@@ -154,7 +169,7 @@ def extend_term(
     organization_id: UUID,
     body: TermExtension,
     memberflow: MemberflowDep,
-    actor: Writer,
+    actor: Authorized,
     request_id: RequestId,
 ) -> Written:
     command = ExtendTerm(organization_id, body.months, body.reason, Entry(body.occurred_on))
@@ -166,7 +181,7 @@ def set_development_plan(
     organization_id: UUID,
     body: DevelopmentPlanSet,
     memberflow: MemberflowDep,
-    actor: Writer,
+    actor: Authorized,
     request_id: RequestId,
 ) -> Written:
     entry = Entry(body.occurred_on or today(memberflow.clock))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentActor
+from api.access import Authorized
 from domain.rulebook import RULES, Severity
 
 router = APIRouter(prefix="/rules", tags=["rules"])
@@ -23,7 +23,7 @@ class RulePublic(BaseModel):
 
 
 @router.get("", response_model=list[RulePublic])
-def list_rules(_: CurrentActor) -> list[RulePublic]:
+def list_rules(_: Authorized) -> list[RulePublic]:
     return [
         RulePublic(
             id=r.id, source=r.source, severity=r.severity, zh=r.zh, en=r.en, waivable=r.waivable

@@ -320,17 +320,20 @@ def event_slug(step: Step, details: StepDetails) -> str:
     return step.rejected_slug if refused and step.rejected_slug else step.slug
 
 
-def admit_member(case: AdmissionCase, context: Context, earlier: Member | None) -> Member:
+def admit_member(
+    case: AdmissionCase, member_id: UUID, context: Context, earlier: Member | None
+) -> Member:
     """O-3: an approved admission adds a probationary member to the registry.
 
     ``earlier`` is the person's record from a membership that was cancelled, if any. The record's
-    id comes from the applicant's citizen ID number (O-4): ``case.applicant.member_id``.
+    id, ``member_id``, is the keyed id of the applicant (O-4; ``Identities.member_id``).
     """
     assert case.probation_start is not None
     if earlier is not None:
         earlier.readmit(case.branch_id, case.probation_start, case.id, context)
         return earlier
     return Member(
+        id=member_id,
         name=case.applicant.name,
         birth_date=case.applicant.birth_date,
         branch_id=case.branch_id,

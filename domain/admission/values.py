@@ -14,7 +14,6 @@ from pydantic import Field
 from domain.context import Context, ValueObject
 from domain.identity import IdNumber
 from domain.members import Member
-from domain.persons import Person
 from domain.policy import Policy
 from domain.workflow import StepDetails
 
@@ -38,16 +37,6 @@ class Applicant(ValueObject):
         description="公民身份号码 (O-4, GB 11643): 18 characters; applications stored before O-4 "
         "have none",
     )
-
-    @property
-    def person_id(self) -> UUID:
-        """A-X: the person this applicant is (O-4)."""
-        return Person.create_id(self.id_number, self.name, self.birth_date)
-
-    @property
-    def member_id(self) -> UUID:
-        """O-3: the registry record an approval of this applicant writes (O-4)."""
-        return Member.create_id(self.id_number, self.name, self.birth_date)
 
 
 class CaseStatus(StrEnum):

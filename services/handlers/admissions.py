@@ -35,7 +35,9 @@ def submit_application(command: SubmitApplication, unit: Unit) -> Changes:
     identity.required(applicant.id_number, "applicant.id_number")  # O-4
     context = unit.context(command.entry)
     _check_single_open_case(applicant, context.actor, unit)
-    person = unit.membership.person(applicant.person_id) or Person(
+    person_id = unit.identities.person_id(applicant)
+    person = unit.membership.person(person_id) or Person(
+        id=person_id,
         name=applicant.name,
         birth_date=applicant.birth_date,
         context=context,
@@ -54,32 +56,45 @@ def submit_application(command: SubmitApplication, unit: Unit) -> Changes:
 
 
 def _check_single_open_case(applicant: Applicant, actor: Actor, unit: Unit) -> None:
-    """A-X, decided on aggregates with deterministic ids (O-4: from the citizen ID number), never
-    on a read model, so it holds across committees. An open case is named only to a user whose
-    organization is its branch or above it (or to an administrator); anyone else learns only that
-    it exists elsewhere."""
-    member = unit.membership.find(Member, applicant.member_id)
+    """A-X, decided on aggregates with deterministic (keyed) ids (O-4: from the citizen ID
+    number), never on a read model, so it holds across committees. A member's record or an open
+    case is named, by its id, only to a user whose organization is its branch or above it (or to
+    an administrator); anyone else learns only that it exists elsewhere. No refusal repeats the
+    applicant's name or birth date (docs/security.md)."""
+    member = unit.membership.find(Member, unit.identities.member_id(applicant))
     if member is not None and member.status is not MemberStatus.CANCELLED:
-        name = applicant.name
-        raise refuse("A-X", f"{name} 已是党员。", f"{name} is already a party member.")
-    person = unit.membership.person(applicant.person_id)
+        if _named_to(actor, member.branch_id, unit):
+            raise refuse(
+                "A-X",
+                f"申请人已是党员（名册记录 {member.id}）。",
+                f"The applicant is already a party member (registry record {member.id}).",
+            )
+        raise refuse("A-X", "申请人已是党员。", "The applicant is already a party member.")
+    person = unit.membership.person(unit.identities.person_id(applicant))
     if person is None or person.latest_case_id is None:
         return
     case = unit.membership.case(person.latest_case_id)
     if not case.is_open:
         return
-    lineage = unit.organizations.lineage(case.branch_id)
-    if actor.role is Role.ADMIN or actor.organization_id in {o.id for o in lineage}:
+    if _named_to(actor, case.branch_id, unit):
+        branch = unit.organizations.organization(case.branch_id)
         raise refuse(
             "A-X",
-            f"{applicant.name} 在 {lineage[0].name} 有在办案卷 {case.id}。",
-            f"{applicant.name} has an open case {case.id} at {lineage[0].name}.",
+            f"申请人在 {branch.name} 有在办案卷 {case.id}。",
+            f"The applicant has an open case {case.id} at {branch.name}.",
         )
     raise refuse(
         "A-X",
         "此人在其他党组织已有在办的发展党员案卷。",
         "This person has an open case under another organization.",
     )
+
+
+def _named_to(actor: Actor, branch_id: UUID, unit: Unit) -> bool:
+    """Whether a record of ``branch_id`` may be named to ``actor``: an administrator, or a user
+    of the branch or an organization above it."""
+    lineage = unit.organizations.lineage(branch_id)
+    return actor.role is Role.ADMIN or actor.organization_id in {o.id for o in lineage}
 
 
 def _branch(branch_id: UUID, unit: Unit) -> Organization:
@@ -105,12 +120,12 @@ def _registry_changes(
     """O-3: the registry follows the case where the step's record says so: a probationary member
     at the approval (A-17.3); full membership, or its cancellation, with the conversion resolution
     the committee approved (A-24.4)."""
-    member_id = case.applicant.member_id
+    member_id = unit.identities.member_id(case.applicant)
     if step.registry is RegistryChange.ADMIT and case.approval is not None:
         earlier = unit.membership.find(Member, member_id)
         if earlier is not None and earlier.status is not MemberStatus.CANCELLED:
             raise refuse("A-X", "申请人已登记为党员。", "The applicant is already in the registry.")
-        return (admit_member(case, context, earlier),)
+        return (admit_member(case, member_id, context, earlier),)
     if step.registry is RegistryChange.RESOLUTION and case.converted:
         assert case.probation_end is not None
         member = unit.membership.member(member_id)
@@ -126,7 +141,7 @@ def _probation_cancelled(case: AdmissionCase, context: Context, unit: Unit) -> t
     probationary membership with it (取消预备党员资格)."""
     if case.approval is None or case.converted:
         return ()
-    member = unit.membership.find(Member, case.applicant.member_id)
+    member = unit.membership.find(Member, unit.identities.member_id(case.applicant))
     if member is None or member.status is not MemberStatus.PROBATIONARY:
         return ()
     member.cancel_probation(context)

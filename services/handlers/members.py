@@ -3,6 +3,7 @@ the dated changes of a member's standing (O-2)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from domain import identity
@@ -40,11 +41,12 @@ def register_member(command: RegisterMember, unit: Unit) -> Changes:
             f"Joined on {command.joined_on}, the member cannot be full before {full_since} "
             "(a year's probation, 党章 Art. 7): register a probationary member, or give full_since.",
         )
-    member_id = Member.create_id(id_number, command.name, command.birth_date, branch.id)
+    member_id = unit.identities.member_id(replace(command, id_number=id_number), branch.id)
     if unit.membership.find(Member, member_id) is not None:
-        who = id_number or f"{command.name} ({command.birth_date})"
-        raise Conflict(f"{who} is already in the registry")
+        # The record's id, never the person's name, birth date or number (docs/security.md).
+        raise Conflict(f"member {member_id} is already in the registry")
     member = Member(
+        id=member_id,
         name=command.name,
         birth_date=command.birth_date,
         branch_id=branch.id,
@@ -56,7 +58,6 @@ def register_member(command: RegisterMember, unit: Unit) -> Changes:
         context=context,
         id_number=id_number,
     )
-    assert member.id == member_id
     return Changes(unit.membership, member.id, (member,))
 
 

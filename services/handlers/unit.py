@@ -14,6 +14,7 @@ from eventsourcing.domain import Aggregate
 from domain.commands import Entry
 from domain.context import Context
 from domain.errors import RulesBroken
+from domain.identity import Identities
 from domain.policy import Policy
 from domain.workflow import check_date
 from services.applications import (
@@ -39,6 +40,7 @@ class Unit:
     context: Callable[[Entry], Context]
     approvals: Approvals  # the approval inbox's actions (DOMAIN.md §5)
     audit: AuditLog  # who read history
+    identities: Identities  # keyed person and member ids (domain/identity.py)
 
 
 @dataclass(frozen=True, slots=True)

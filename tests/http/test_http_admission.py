@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from domain.members import Member
+from domain.admission.values import Applicant
 from tests.support.client import Client
 from tests.support.identity import person_id_number
 from tests.support.world import CLEAN_PATH, path_between
@@ -36,7 +36,10 @@ def test_a_full_admission_from_application_to_archive(client: Client) -> None:
     assert case["next_steps"] == []
 
     born = date(1998, 5, 1)
-    member_id = Member.create_id(person_id_number("王小明", born), "王小明", born)
+    applicant = Applicant(
+        name="王小明", birth_date=born, id_number=person_id_number("王小明", born)
+    )
+    member_id = client.memberflow.bus.identities.member_id(applicant)
     member = client.get(f"/members/{member_id}").json()
     assert (member["status"], member["joined_on"], member["full_since"]) == (
         "full",
@@ -94,14 +97,18 @@ def test_a_broken_hard_rule_is_a_problem_with_rule_source_and_two_languages(clie
 
 
 def test_the_approving_committee_alone_takes_its_steps(client: Client) -> None:
-    """O-1 over HTTP: a branch secretary's pre-review is refused with A-13.1."""
+    """O-1 over HTTP: a branch secretary may take no committee decision (403, MF-ACCESS); the
+    working committee above the approving committee is refused by A-13.1 (422)."""
     case_id = client.apply("吴明").json()["id"]
     for response in client.walk(case_id, path_between(2, 13)):
         assert response.status_code == 200, response.text
     pre_review = next(p for p in CLEAN_PATH if p.slug == "pre_review_passed")
     response = client.step(case_id, type(pre_review)(**{**pre_review.__dict__, "by": "secretary"}))
-    assert response.status_code == 422
-    assert response.json()["rule"] == "A-13.1"
+    assert response.status_code == 403
+    assert response.json()["rule"] == "MF-ACCESS"
+    above = client.step(case_id, type(pre_review)(**{**pre_review.__dict__, "by": "wc_official"}))
+    assert above.status_code == 422
+    assert above.json()["rule"] == "A-13.1"
     assert client.step(case_id, pre_review).status_code == 200
 
 
@@ -189,7 +196,7 @@ def test_organizations_show_their_approving_committee_and_plans(client: Client) 
     refused = client.post(
         f"/organizations/{client.ids['branch']}/development-plans",
         {"year": 2026, "admissions": 3},
-        "admin",
+        "department",
     )
     assert refused.json()["rule"] == "A-P"
 

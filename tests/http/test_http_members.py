@@ -25,7 +25,7 @@ def register(client: Client, key: str, **fields: Any) -> str:
     return client.created(key, "/members", body)
 
 
-def standing(client: Client, member_id: str, change: str, on: str, by: str = "secretary") -> Any:
+def standing(client: Client, member_id: str, change: str, on: str, by: str = "department") -> Any:
     body = {"occurred_on": on, "change": change, "reason": "市纪委处分决定 2023-17 号"}
     return client.post(f"/members/{member_id}/standing", body, by)
 
@@ -89,13 +89,13 @@ def test_an_impossible_change_is_a_problem_naming_its_rule(client: Client) -> No
     too_long = client.post(
         f"/members/{member_id}/standing",
         {"occurred_on": "2024-01-01", "change": "rights_suspended", "reason": "长" * 2001},
-        "secretary",
+        "department",
     )
     assert (too_long.status_code, too_long.json()["field"]) == (422, "reason")
     no_reason = client.post(
         f"/members/{member_id}/standing",
         {"occurred_on": "2024-01-01", "change": "rights_suspended"},
-        "secretary",
+        "department",
     )
     assert (no_reason.status_code, no_reason.json()["field"]) == (422, "reason")
 
@@ -160,7 +160,10 @@ def test_a_member_id_number_is_checked_and_written_in_capitals(client: Client) -
     member_id = register(
         client, "old", name="老党员", birth_date=born.isoformat(), id_number=number.lower()
     )
-    assert client.get(f"/members/{member_id}").json()["id_number"] == number.upper()
+    shown = client.get(f"/members/{member_id}", "department").json()["id_number"]
+    assert shown == number.upper()  # the organization department sees it in full
+    masked = client.get(f"/members/{member_id}").json()["id_number"]
+    assert masked == f"{number[:4]}{'*' * 10}{number[-4:].upper()}"  # the administrator does not
     again = client.post(
         "/members",
         {
@@ -174,6 +177,9 @@ def test_a_member_id_number_is_checked_and_written_in_capitals(client: Client) -
         "admin",
     )
     assert again.status_code == 409
+    assert member_id in again.json()["detail"]  # the record's id; not the name or the number
+    assert "老党员" not in again.text
+    assert number not in again.text.upper()
 
 
 def application(client: Client, applicant: dict[str, Any]) -> Any:

@@ -168,9 +168,9 @@ def test_refusals_name_the_rule_or_the_missing_item(client: Client) -> None:
     case_id = _case(client, "王五", CLEAN_PATH[:11])
     reviewed = client.step(case_id, REVIEW)
     key = f"{case_id}:pre_review_passed:{reviewed.json()['version']}"
-    by_branch = _act(client, key, "claim", "secretary")
-    assert by_branch.status_code == 422
-    assert by_branch.json()["rule"] == "MF-INBOX"
+    by_branch = _act(client, key, "claim", "secretary")  # a secretary handles no inbox
+    assert by_branch.status_code == 403
+    assert by_branch.json()["rule"] == "MF-ACCESS"
     by_wc = _act(client, key, "claim", "wc_official")
     assert by_wc.status_code == 422
     assert by_wc.json()["rule"] == "MF-INBOX"
@@ -230,7 +230,10 @@ def test_election_items_wait_for_the_parent_and_subtrees_list_them(client: Clien
         )
         assert decided.status_code == 200, decided.text
         page = _inbox(
-            client, "wc", f"after=organizations:{decided.json()['position']}&subtree=true"
+            client,
+            "wc",
+            f"after=organizations:{decided.json()['position']}&subtree=true",
+            "wc_official",
         )
         assert page["data"] == []
 

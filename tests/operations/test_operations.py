@@ -24,12 +24,15 @@ from tests.support.world import World
 
 
 def production_settings() -> Settings:
-    """Every secret set, as production requires (the chain keys: docs/tamper-evidence.md)."""
+    """Every secret set, as production requires (the chain keys: docs/tamper-evidence.md; the
+    event and identity keys: docs/security.md)."""
     return Settings(
         environment="production",
-        secret_key="s" * 32,
+        secret_key="0123456789abcdef" * 2,
         chain_key="c" * 32,
         checkpoint_signing_key="AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        event_key="ZXZlbnQta2V5LWZvci10ZXN0cy0zMi1ieXRlcy0hISE=",  # docs/security.md
+        identity_key="i" * 32,
     )
 
 

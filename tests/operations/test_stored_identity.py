@@ -9,7 +9,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from eventsourcing.persistence import Cipher
 
+from adapters.store import event_cipher
 from domain.members import MemberStatus
 from domain.standing import StandingChange
 from memberflow.bootstrap import Memberflow, build
@@ -24,21 +26,23 @@ def _without_id_numbers(value: Any) -> Any:
     return value
 
 
-def _strip_id_numbers(database: str) -> int:
-    """Rewrite every stored membership event as it was written before O-4; how many changed."""
+def _strip_id_numbers(database: str, cipher: Cipher) -> int:
+    """Rewrite every stored membership event as it was written before O-4; how many changed.
+    Events are stored encrypted (docs/security.md): decrypted, edited, encrypted again."""
     changed = 0
     with sqlite3.connect(database) as connection:
         rows = connection.execute(
             "SELECT originator_id, originator_version, state FROM membership_events"
         ).fetchall()
         for originator_id, version, state in rows:
-            stored = json.loads(bytes(state))
+            stored = json.loads(cipher.decrypt(bytes(state)))
             old = _without_id_numbers(stored)
             if old != stored:
+                plain = json.dumps(old, ensure_ascii=False).encode()
                 connection.execute(
                     "UPDATE membership_events SET state = ? "
                     "WHERE originator_id = ? AND originator_version = ?",
-                    (json.dumps(old, ensure_ascii=False).encode(), originator_id, version),
+                    (cipher.encrypt(plain), originator_id, version),
                 )
                 changed += 1
     return changed
@@ -49,13 +53,14 @@ def test_cases_people_and_members_stored_without_id_numbers_still_load(
     world: World, memberflow: Memberflow
 ) -> None:
     case_id = world.case_before(19, name="旧存储")
-    member_id = world.case(case_id).applicant.member_id
+    member_id = world.member_id_of(case_id)
     person_id = world.case(case_id).person_id
     versions = (world.case(case_id).version, memberflow.membership.member(member_id).version)
     database = memberflow.settings.resolved_database_url.removeprefix("sqlite:///")
     memberflow.close()
 
-    assert _strip_id_numbers(database) >= 3  # the application, the person, the member …
+    cipher = event_cipher(memberflow.settings.event_key.get_secret_value())
+    assert _strip_id_numbers(database, cipher) >= 3  # the application, the person, the member …
     reopened = build(memberflow.settings, world.clock)
     try:
         case = reopened.membership.case(case_id)

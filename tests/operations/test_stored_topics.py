@@ -7,7 +7,9 @@ import sqlite3
 from datetime import date
 
 import pytest
+from eventsourcing.persistence import Cipher
 
+from adapters.store import event_cipher
 from domain.commands import Entry, RequestElection
 from domain.elections.details import ElectionRequest
 from memberflow.bootstrap import Memberflow, build
@@ -19,19 +21,24 @@ OLD_TOPICS = {
 }
 
 
-def _rename_topics(database: str) -> int:
+def _rename_topics(database: str, cipher: Cipher) -> int:
     """Rewrite the stored topics (event types and the created events' originator topics) as the
-    store before the move wrote them; how many rows changed."""
+    store before the move wrote them; how many rows changed. The state is stored encrypted
+    (docs/security.md): decrypted, edited, encrypted again."""
     changed = 0
     with sqlite3.connect(database) as connection:
         for table in ("membership_events", "organizations_events"):
             for new, old in OLD_TOPICS.items():
-                changed += connection.execute(
-                    f"UPDATE {table} SET topic = replace(topic, ?, ?), "
-                    "state = CAST(replace(CAST(state AS TEXT), ?, ?) AS BLOB) "
-                    "WHERE topic LIKE ?",
-                    (new, old, new, old, f"{new}%"),
-                ).rowcount
+                rows = connection.execute(
+                    f"SELECT rowid, topic, state FROM {table} WHERE topic LIKE ?", (f"{new}%",)
+                ).fetchall()
+                for rowid, topic, state in rows:
+                    plain = cipher.decrypt(bytes(state)).replace(new.encode(), old.encode())
+                    connection.execute(
+                        f"UPDATE {table} SET topic = ?, state = ? WHERE rowid = ?",
+                        (topic.replace(new, old), cipher.encrypt(plain), rowid),
+                    )
+                changed += len(rows)
     return changed
 
 
@@ -54,7 +61,8 @@ def test_cases_and_elections_stored_under_their_old_topics_still_load(
     database = memberflow.settings.resolved_database_url.removeprefix("sqlite:///")
     memberflow.close()
 
-    assert _rename_topics(database) >= before[0] + before[1]
+    cipher = event_cipher(memberflow.settings.event_key.get_secret_value())
+    assert _rename_topics(database, cipher) >= before[0] + before[1]
     reopened = build(memberflow.settings, world.clock)
     try:
         case = reopened.membership.case(case_id)

@@ -18,6 +18,7 @@ import psycopg
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from eventsourcing.cryptography import AESCipher
 from psycopg import sql
 from typer.testing import CliRunner
 
@@ -31,7 +32,7 @@ from adapters.chain.checkpoints import (
 from adapters.chain.links import event_digest, genesis, next_link
 from adapters.chain.recorders import ChainedRecorder, chained
 from adapters.chain.verification import Break, verify
-from adapters.store import postgres_schema
+from adapters.store import event_cipher, postgres_schema
 from cli.main import cli
 from memberflow.bootstrap import Memberflow, build
 from memberflow.settings import Settings
@@ -86,6 +87,17 @@ class RawStore:
 
     def set_state(self, n: int, state: bytes) -> None:
         self.run("UPDATE {events} SET state = %s WHERE {nid} = %s", state, n)
+
+    def plain(self, n: int) -> bytes:
+        """The event's JSON, decrypted with the event key (docs/security.md)."""
+        return event_cipher(self.settings.event_key.get_secret_value()).decrypt(
+            bytes(self.row(n)[3])
+        )
+
+    def set_plain(self, n: int, plain: bytes) -> None:
+        """What an attacker who holds the event key (not the chain key) does: edit the JSON and
+        encrypt it again."""
+        self.set_state(n, event_cipher(self.settings.event_key.get_secret_value()).encrypt(plain))
 
     def delete(self, n: int) -> None:
         self.run("DELETE FROM {events} WHERE {nid} = %s", n)
@@ -192,8 +204,8 @@ def test_one_changed_byte_of_a_payload_is_found_at_its_position(
 def test_a_changed_metadata_field_is_found_at_its_position(
     memberflow: Memberflow, raw: RawStore, before: bytes, after: bytes
 ) -> None:
-    n = next(p for p in reversed(raw.positions()) if before in raw.row(p)[3])
-    raw.set_state(n, raw.row(n)[3].replace(before, after))
+    n = next(p for p in reversed(raw.positions()) if before in raw.plain(p))
+    raw.set_plain(n, raw.plain(n).replace(before, after))
     found = first_break(memberflow)
     assert (found.position, found.kind) == (n, "changed")
 
@@ -244,7 +256,8 @@ def test_an_earlier_checkpoint_proves_a_change_even_when_the_chain_was_recompute
 
     n = middle(raw)
     assert n < head
-    raw.set_state(n, raw.row(n)[3].replace(b'"id":"secretary"', b'"id":"official"'))
+    assert b'"id":"secretary"' in raw.plain(n)
+    raw.set_plain(n, raw.plain(n).replace(b'"id":"secretary"', b'"id":"official"'))
     raw.rewrite_chain(settings.chain_key.get_secret_value().encode(), "membership")
 
     assert verify(recorders(memberflow)).ok  # the key holder's chain is consistent
@@ -340,14 +353,20 @@ def test_production_refuses_the_development_chain_keys() -> None:
         Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     ).decode()
     with pytest.raises(ValueError, match="MEMBERFLOW_CHAIN_KEY"):
-        Settings(environment="production", secret_key="s" * 32, checkpoint_signing_key=signing)
+        Settings(
+            environment="production",
+            secret_key="0123456789abcdef" * 2,
+            checkpoint_signing_key=signing,
+        )
     with pytest.raises(ValueError, match="MEMBERFLOW_CHECKPOINT_SIGNING_KEY"):
-        Settings(environment="production", secret_key="s" * 32, chain_key="k" * 32)
+        Settings(environment="production", secret_key="0123456789abcdef" * 2, chain_key="k" * 32)
     with pytest.raises(ValueError, match="32-byte"):
         Settings(checkpoint_signing_key="bm90IGEga2V5")
     assert Settings(
         environment="production",
-        secret_key="s" * 32,
+        secret_key="0123456789abcdef" * 2,
         chain_key="k" * 32,
         checkpoint_signing_key=signing,
+        event_key=AESCipher.create_key(32),  # docs/security.md
+        identity_key="i" * 32,
     ).environment == ("production")

@@ -149,7 +149,7 @@ def test_the_endpoint_answers_from_the_read_model_not_the_log(
     _record(memberflow, clock)
 
     def log(query: str = "") -> Any:
-        response = client.get(f"/audit/log{query}", "inspector")
+        response = client.get(f"/audit/log{query}", "admin")  # every reader's reads
         assert response.status_code == 200, response.text
         return response.json()
 

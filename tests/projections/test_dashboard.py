@@ -48,7 +48,8 @@ def history(world: World) -> dict[str, UUID]:
     for org, year, admissions in (("pc", 2024, 3), ("pc", 2025, 2), ("wc", 2024, 1)):
         world.clock.set_day(date(2024, 1, 5))
         world.run(
-            SetDevelopmentPlan(world.ids[org], year, admissions, Entry(date(2024, 1, 5))), "admin"
+            SetDevelopmentPlan(world.ids[org], year, admissions, Entry(date(2024, 1, 5))),
+            "department",
         )
     cases: dict[str, UUID] = {}
 
@@ -63,9 +64,9 @@ def history(world: World) -> dict[str, UUID]:
     walk(world, cases["moved"], 2, 5, secretary="secretary2", interviewed_on=date(2023, 3, 29))
     world.clock.set_day(date(2023, 5, 1))
     world.run(
-        TransferCase(cases["moved"], world.ids["branch_b"], Entry(date(2023, 5, 1))), "secretary"
+        TransferCase(cases["moved"], world.ids["branch_b"], Entry(date(2023, 5, 1))), "secretary2"
     )
-    walk(world, cases["moved"], 5, 7)  # stage 2, step 6
+    walk(world, cases["moved"], 5, 7, secretary="secretary_b")  # stage 2, step 6
 
     cases["withdrawn"] = world.submit()
     walk(world, cases["withdrawn"], 2, 3)

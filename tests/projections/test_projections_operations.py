@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import cli
+from domain.context import Role
 from memberflow.bootstrap import build
 from memberflow.settings import Settings
 from projections.registry import ALL_MODELS
@@ -39,7 +40,8 @@ def test_health_and_metrics_show_how_far_behind_each_read_model_is(
 
     read_models.catch_up()
     assert all(p["lag_events"] == 0 for p in client.http.get("/health").json()["projections"])
-    metrics = client.http.get("/metrics").text
+    client.login("admin", Role.ADMIN)  # /metrics needs a token (issue 10)
+    metrics = client.get("/metrics").text
     assert (
         'memberflow_projection_lag_events{projection="pipeline",source="membership"} 0.0' in metrics
     )
@@ -123,7 +125,8 @@ def test_two_runners_on_postgres_one_follows_then_the_other_takes_over(
         for runner in runners:
             runner.terminate()
             runner.wait(timeout=30)
-    assert not any(_events(log, "projections.batch_failed") for log in logs)
+    for failed in ("projections.batch_failed", "projections.event_failed"):
+        assert not any(_events(log, failed) for log in logs)
     rows = _all_rows(read_models)
     from projections.rebuild import rebuild
 

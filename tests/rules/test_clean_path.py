@@ -24,7 +24,7 @@ def test_a_clean_case_walks_all_25_steps_without_findings(world: World) -> None:
 def test_approval_and_conversion_keep_the_registry_in_step(world: World) -> None:
     """O-3, A-17.3, A-24.3: approval adds a probationary member; conversion makes a full one."""
     case_id = world.case_before(18, name="赵六")
-    member_id = world.case(case_id).applicant.member_id
+    member_id = world.member_id_of(case_id)
     member = world.memberflow.membership.member(member_id)
     assert member.status is MemberStatus.PROBATIONARY
     assert member.joined_on == date(2024, 7, 20)  # the branch meeting's date

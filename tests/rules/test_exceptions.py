@@ -224,25 +224,40 @@ def test_exception_for_one_step_does_not_waive_another(world: World) -> None:
     assert record.waived == ("A-11.1",)
 
 
-@pytest.mark.parametrize("by", ["secretary", "pc2_official", "wc_official", "secretary2"])
-def test_exception_from_anyone_but_the_approving_committee_refused_with_O_1(
-    world: World, by: str
-) -> None:
+# The working committee above pc is refused by O-1; a secretary, and anyone outside pc's subtree,
+# by the access policy (MF-ACCESS).
+NOT_THE_COMMITTEE = {
+    "secretary": "MF-ACCESS",
+    "pc2_official": "MF-ACCESS",
+    "wc_official": "O-1",
+    "secretary2": "MF-ACCESS",
+}
+
+
+@pytest.mark.parametrize("by", sorted(NOT_THE_COMMITTEE))
+def test_exception_from_anyone_but_the_approving_committee_refused(world: World, by: str) -> None:
     case_id = one_assessment(world)
     error = refused(
         lambda: world.except_(
             case_id, "development_target_designated", "A-7.2", on=date(2024, 4, 15), by=by
         )
     )
-    assert rules(error) == {"O-1"}
+    assert rules(error) == {NOT_THE_COMMITTEE[by]}
     assert world.case(case_id).exceptions == []
     assert rules(refused(lambda: world.step(case_id, "development_target_designated"))) == {"A-7.2"}
 
 
 def test_exception_for_branch2_case_comes_from_the_working_committee(world: World) -> None:
     case_id = world.case_before(5, branch="branch2", unit="市档案馆")
-    assert rules(
+    assert rules(  # pc, outside branch2's line
         refused(lambda: world.except_(case_id, "contacts_assigned", "A-5.1", on=date(2023, 4, 15)))
+    ) == {"MF-ACCESS"}
+    assert rules(  # pc2, above branch2 but without the power to approve
+        refused(
+            lambda: world.except_(
+                case_id, "contacts_assigned", "A-5.1", on=date(2023, 4, 15), by="pc2_official"
+            )
+        )
     ) == {"O-1"}
     world.except_(case_id, "contacts_assigned", "A-5.1", on=date(2023, 4, 15), by="wc_official")
     assert len(world.case(case_id).exceptions) == 1
@@ -292,11 +307,12 @@ def test_exception_dated_in_the_future_refused(world: World) -> None:
 
 
 def test_authority_is_never_waived(world: World) -> None:
-    """O-1: a secretary cannot pre-review, and no exception is there to ask for."""
+    """A secretary cannot pre-review (the access policy; O-1 for other committees), and no
+    exception is there to ask for."""
     case_id = world.case_before(13)
     assert BY_SLUG["pre_review_passed"].waivable_rules == ()
     assert rules(refused(lambda: world.step(case_id, "pre_review_passed", by="secretary"))) == {
-        "A-13.1"
+        "MF-ACCESS"
     }
     assert not world.case(case_id).has("pre_review_passed")
 

@@ -94,10 +94,15 @@ def test_A_T_time_served_before_a_transfer_counts(world: World) -> None:
 
 
 def test_A_T_transferred_case_is_approved_by_the_new_branchs_committee(world: World) -> None:
-    """A-T with O-1: moved under branch2, the working committee decides, not pc."""
+    """A-T with O-1: moved under branch2, the working committee decides; pc, whose subtree the
+    case has left, may not even act on it (MF-ACCESS), and pc2, above branch2 but without the
+    power to approve, is refused by O-1 (A-13.1)."""
     case_id = world.case_before(13)
     transfer(world, case_id, "branch2", date(2024, 6, 25))
     assert refused_with(lambda: world.step(case_id, "pre_review_passed", by="official")) == {
+        "MF-ACCESS"
+    }
+    assert refused_with(lambda: world.step(case_id, "pre_review_passed", by="pc2_official")) == {
         "A-13.1"
     }
     world.step(case_id, "pre_review_passed", by="wc_official")
@@ -118,7 +123,7 @@ def test_A_T_a_closed_case_cannot_be_transferred(world: World) -> None:
 def set_plan(world: World, org: str, admissions: int, year: int = 2025) -> None:
     world.clock.set_day(date(2025, 1, 5))
     world.run(
-        SetDevelopmentPlan(world.ids[org], year, admissions, Entry(date(2025, 1, 5))), "admin"
+        SetDevelopmentPlan(world.ids[org], year, admissions, Entry(date(2025, 1, 5))), "department"
     )
 
 
@@ -151,9 +156,13 @@ def test_A_P_negative_plan_refused(world: World) -> None:
 
 def test_A_X_a_second_open_case_for_the_same_person_refused(world: World) -> None:
     first = world.submit(name="李四", birth_date=date(1999, 9, 9))
-    with pytest.raises(RulesBroken) as excinfo:
+    with pytest.raises(RulesBroken) as excinfo:  # by the committee over both branches
         world.submit(
-            name="李四", birth_date=date(1999, 9, 9), on=date(2023, 6, 1), branch="branch_b"
+            name="李四",
+            birth_date=date(1999, 9, 9),
+            on=date(2023, 6, 1),
+            branch="branch_b",
+            by="official",
         )
     assert excinfo.value.first.rule.id == "A-X"
     assert str(first) in excinfo.value.first.detail_en
@@ -168,7 +177,7 @@ def test_A_X_after_withdrawal_a_new_case_is_allowed_and_linked(world: World) -> 
 
     second = world.submit(name="李四", birth_date=date(1999, 9, 9), on=date(2023, 6, 1))
     assert second != first
-    person = world.memberflow.membership.person(world.case(first).applicant.person_id)
+    person = world.memberflow.membership.person(world.case(first).person_id)
     assert person is not None
     assert person.case_ids == [first, second]
     assert world.case(second).person_id == world.case(first).person_id

@@ -103,11 +103,18 @@ AUTHORITY = [
 def test_O_1_decisions_only_by_official_of_approving_committee(
     world: World, number: int, slug: str, rule_id: str
 ) -> None:
-    """O-1 (A-13.1, A-17.1, A-24.1): secretary, other committee, working committee refused."""
+    """O-1 (A-13.1, A-17.1, A-24.1): the working committee above is refused by O-1 itself; a
+    secretary, and anyone outside pc's subtree, by the access policy (MF-ACCESS)."""
     case_id = world.case_before(number)
     version = world.case(case_id).version
-    for outsider in ("secretary", "pc2_official", "wc_official", "secretary2"):
-        assert refused_with(partial(world.step, case_id, slug, by=outsider)) == {rule_id}
+    outsiders = {
+        "secretary": "MF-ACCESS",
+        "pc2_official": "MF-ACCESS",
+        "wc_official": rule_id,
+        "secretary2": "MF-ACCESS",
+    }
+    for outsider, refusal in outsiders.items():
+        assert refused_with(partial(world.step, case_id, slug, by=outsider)) == {refusal}
     assert world.case(case_id).version == version  # nothing recorded
 
     world.step(case_id, slug, by="official")
@@ -128,10 +135,12 @@ def branch2_case_before(world: World, number: int) -> UUID:
 def test_O_1_branch2_cases_are_decided_by_the_working_committee(
     world: World, number: int, slug: str, rule_id: str
 ) -> None:
-    """O-1: under a general branch of a powerless committee, only "wc_official" decides."""
+    """O-1: under a general branch of a powerless committee, only "wc_official" decides; pc2,
+    above the branch but without the power, is refused by O-1 itself."""
     case_id = branch2_case_before(world, number)
-    for outsider in ("secretary2", "official", "pc2_official"):
-        assert refused_with(partial(world.step, case_id, slug, by=outsider)) == {rule_id}
+    outsiders = {"secretary2": "MF-ACCESS", "official": "MF-ACCESS", "pc2_official": rule_id}
+    for outsider, refusal in outsiders.items():
+        assert refused_with(partial(world.step, case_id, slug, by=outsider)) == {refusal}
 
     world.step(case_id, slug, by="wc_official")
     assert world.case(case_id).latest(slug) is not None

@@ -13,6 +13,7 @@ from uuid import UUID
 
 import pytest
 
+from domain.admission.values import Applicant
 from domain.commands import ChangeStanding, Entry, RegisterMember
 from domain.context import Context
 from domain.errors import RulesBroken
@@ -34,7 +35,7 @@ def change(world: World, key: str, what: StandingChange, on: date, *, today: dat
     """Record a change of standing dated ``on``, entered ``today``."""
     world.clock.set_day(today)
     command = ChangeStanding(world.ids[key], what, f"{what.value} 决定", Entry(on))
-    world.run(command, "secretary")
+    world.run(command, "department")
 
 
 def member(world: World, key: str) -> Member:
@@ -317,7 +318,7 @@ def test_a_backfilled_change_fits_between_the_recorded_ones(world: World) -> Non
 
 def test_O_3_a_member_admitted_through_a_case_is_converted_by_the_case(world: World) -> None:
     case_id = world.case_before(19, name="案卷党员")
-    member_id = world.case(case_id).applicant.member_id
+    member_id = world.member_id_of(case_id)
     world.ids["admitted"] = member_id
 
     error = refused(lambda: change(world, "admitted", C.PROBATION_ENDED, date(2025, 7, 20)))
@@ -357,7 +358,8 @@ def test_registering_again_the_same_member_is_a_conflict_and_ids_follow_identity
     branch, so a namesake in another branch is someone else."""
     m0 = member(world, "m0")
     assert m0.id_number is not None
-    assert m0.id == Member.create_id(m0.id_number, "whatever name", m0.birth_date)
+    renamed = Applicant(name="whatever name", birth_date=m0.birth_date, id_number=m0.id_number)
+    assert m0.id == world.identities.member_id(renamed)
 
     def register(branch: str) -> UUID:
         command = RegisterMember(
@@ -374,5 +376,6 @@ def test_registering_again_the_same_member_is_a_conflict_and_ids_follow_identity
         return world.run(command, "admin").subject_id
 
     first = register("branch")
-    assert first == Member.create_id(None, "无号党员", date(1960, 1, 1), world.ids["branch"])
+    nameless = Applicant(name="无号党员", birth_date=date(1960, 1, 1))
+    assert first == world.identities.member_id(nameless, world.ids["branch"])
     assert register("branch_b") != first

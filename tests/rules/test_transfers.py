@@ -65,8 +65,8 @@ def moved_after_pre_review(world: World) -> UUID:
     """Pre-reviewed by pc, then moved to branch2, whose approving committee is wc."""
     case_id = world.case_before(14)
     transfer(world, case_id, "branch2", on=date(2024, 7, 5))
-    world.step(case_id, "application_form_completed")
-    world.step(case_id, "branch_meeting_admitted")
+    world.step(case_id, "application_form_completed", by="secretary2")
+    world.step(case_id, "branch_meeting_admitted", by="secretary2")
     world.step(case_id, "committee_interview_held", by="wc_official")
     return case_id
 
@@ -90,8 +90,11 @@ def test_A_T_2_is_never_waived(world: World) -> None:
 
 def test_A_T_2_the_old_committee_cannot_pre_review_again(world: World) -> None:
     case_id = moved_after_pre_review(world)
-    assert refused_with(
+    assert refused_with(  # the case has left its subtree
         world, case_id, "pre_review_passed", on=date(2024, 8, 5), by="official"
+    ) == {"MF-ACCESS"}
+    assert refused_with(  # above branch2, but not its approving committee (O-1)
+        world, case_id, "pre_review_passed", on=date(2024, 8, 5), by="pc2_official"
     ) == {"A-13.1"}
 
 

@@ -25,6 +25,7 @@ from domain.commands import (
     TakeStep,
 )
 from domain.context import Actor, DocumentKind, DocumentRef, Role
+from domain.identity import Identities
 from domain.members import MemberStatus
 from domain.organizations import OrgKind
 from memberflow.bootstrap import Memberflow
@@ -37,6 +38,9 @@ ALL_OPINIONS = [
     {"group": g, "heard_on": "2024-03-01"}
     for g in ("party_group", "contacts", "members", "non_members")
 ]
+# Who takes a branch's steps, and who decides for each approving committee (World's actors).
+SECRETARIES = {"branch": "secretary", "branch_b": "secretary_b", "branch2": "secretary2"}
+OFFICIALS = {"pc": "official", "wc": "wc_official"}
 INTERVIEWER = {"name": "王组织员", "capacity": "organizer"}  # A-16.2
 ARCHIVE = (
     D.APPLICATION_FORM,
@@ -260,6 +264,9 @@ class World:
         actor("wc_official", Role.COMMITTEE_OFFICIAL, "wc")
         actor("pc2_official", Role.COMMITTEE_OFFICIAL, "pc2")
         actor("secretary2", Role.BRANCH_SECRETARY, "branch2")
+        actor("secretary_b", Role.BRANCH_SECRETARY, "branch_b")
+        actor("department", Role.ORG_DEPARTMENT, "wc")  # the city's organization department
+        actor("inspector", Role.DISCIPLINE_INSPECTOR, "wc")
 
     # Driving commands.
 
@@ -275,7 +282,7 @@ class World:
         branch: str = "branch",
         basis: str = "work_unit",
         unit: str | None = "市财政局",
-        by: str = "secretary",
+        by: str | None = None,
         documents: tuple[DocumentKind, ...] = (D.APPLICATION_LETTER,),
         id_number: str | None = None,
     ) -> UUID:
@@ -290,7 +297,8 @@ class World:
             id_number=id_number or person_id_number(name, birth_date),
         )
         entry = Entry(on, documents=tuple(document(k) for k in documents))
-        return self.run(SubmitApplication(applicant, self.ids[branch], basis, entry), by).subject_id
+        command = SubmitApplication(applicant, self.ids[branch], basis, entry)
+        return self.run(command, by or SECRETARIES.get(branch, "secretary")).subject_id
 
     def step(
         self,
@@ -311,7 +319,22 @@ class World:
         details = BY_SLUG[slug].details.model_validate(self._resolve(values))
         docs = plan.documents if documents is None else documents
         entry = Entry(day, documents=tuple(document(k) for k in docs))
-        return self.run(TakeStep(case_id, slug, details, entry), by or plan.by)
+        return self.run(TakeStep(case_id, slug, details, entry), by or self.taker(case_id, plan.by))
+
+    def taker(self, case_id: UUID, who: str) -> str:
+        """The actor who takes a step where the case now is: the secretary of its branch, or an
+        official of its approving committee (O-1) — as the clean path's "secretary" and
+        "official" mean."""
+        case = self.case(case_id)
+        if who == "secretary":
+            return SECRETARIES.get(self._key(case.branch_id), who)
+        if who == "official":
+            committee = self.memberflow.organizations.approving_committee(case.branch_id)
+            return OFFICIALS.get(self._key(committee.id), who)
+        return who
+
+    def _key(self, organization_id: UUID) -> str:
+        return next(key for key, value in self.ids.items() if value == organization_id)
 
     def _resolve(self, values: dict[str, Any]) -> dict[str, Any]:
         """Member keys such as "m0" in a list of ids stand for the members registered under them."""
@@ -328,7 +351,7 @@ class World:
                 case_id,
                 planned.slug,
                 on=planned.on,
-                by=planned.by,
+                by=self.taker(case_id, planned.by),
                 documents=planned.documents,
                 **planned.fields,
             )
@@ -358,3 +381,12 @@ class World:
 
     def case(self, case_id: UUID) -> AdmissionCase:
         return self.memberflow.membership.case(case_id)
+
+    @property
+    def identities(self) -> Identities:
+        """The service's keyed person and member ids (domain/identity.py)."""
+        return self.memberflow.bus.identities
+
+    def member_id_of(self, case_id: UUID) -> UUID:
+        """The registry record an approval of the case's applicant writes (O-3, O-4)."""
+        return self.identities.member_id(self.case(case_id).applicant)
