@@ -6,12 +6,11 @@ For each store it times, in one run:
 - raw: an eventsourcing aggregate with one field, loaded and saved the same number of times.
 
 It prints both rates and their ratio; absolute times are noise on shared machines, the ratio is the
-figure to watch. Run: .venv/bin/python -m benchmarks.command_path [--cases 40]
+figure to watch. Run: .venv/bin/python -m benchmarks.command_path [--quick] [--store sqlite]
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import logging
 import tempfile
@@ -27,6 +26,7 @@ from eventsourcing.domain import Aggregate, event
 from psycopg import sql
 
 from adapters.store import persistence_env
+from benchmarks.report import Figure, Options, Report, main
 from domain.admission.details import ActivistDesignation, ContactsAssignment
 from domain.admission.values import Applicant
 from domain.commands import Entry, RegisterMember, RegisterOrganization, SubmitApplication, TakeStep
@@ -123,7 +123,7 @@ def time_raw(app: Raw, commands: int, per_aggregate: int) -> float:
     return time.perf_counter() - started
 
 
-def measure(store: str, url: str, cases: int) -> None:
+def measure(store: str, url: str, cases: int) -> Figure:
     settings = Settings(database_url=url)
     memberflow = build(settings)
     raw = Raw(env=persistence_env(settings))
@@ -133,26 +133,29 @@ def measure(store: str, url: str, cases: int) -> None:
     finally:
         memberflow.close()
         raw.close()
-    print(
-        f"{store:10} memberflow {commands / ours:8.0f} commands/s   raw eventsourcing "
-        f"{commands / theirs:8.0f} saves/s   ratio {ours / theirs:5.2f}x"
+    return Figure(
+        f"{store}: commands through the bus",
+        commands / ours,
+        "commands/s",
+        baseline="eventsourcing load + save",
+        baseline_value=commands / theirs,
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cases", type=int, default=40)
-    cases = parser.parse_args().cases
+def run(options: Options) -> Report:
+    cases = 3 if options.quick else 40
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
-    with tempfile.TemporaryDirectory() as directory:
-        measure("sqlite", f"sqlite:///{directory}/bench.db", cases)
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    try:
-        measure("postgresql", f"{POSTGRES}?schema={schema}", cases)
-    except psycopg.OperationalError as error:
-        print(f"postgresql skipped: {error}")
-    finally:
-        _drop(schema)
+    report = Report("command_path")
+    if "sqlite" in options.stores:
+        with tempfile.TemporaryDirectory() as directory:
+            report.add(measure("sqlite", f"sqlite:///{directory}/bench.db", cases))
+    if "postgresql" in options.stores:
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        try:
+            report.add(measure("postgresql", f"{POSTGRES}?schema={schema}", cases))
+        finally:
+            _drop(schema)
+    return report
 
 
 def _drop(schema: str) -> None:
@@ -164,4 +167,4 @@ def _drop(schema: str) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(run, __doc__)
