@@ -17,6 +17,7 @@ from services.access import AccessRecorder
 from services.applications import Approvals, AuditLog, Membership, Organizations
 from services.bus import CommandBus
 from services.clock import Clock, SystemClock
+from services.committer import committers
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Memberflow:
 
     def close(self) -> None:
         self.reads.close()  # first: it writes through the bus
+        self.bus.close()  # saves what waits for a writer
         self.read_models.close()
         self.organizations.close()
         self.membership.close()
@@ -72,6 +74,11 @@ def build(
         clock=clock,
         audit=audit,
         identities=Identities(settings.identity_key.get_secret_value().encode()),
+        # One writer per application; on SQLite they take turns, the file has one writer.
+        writers=committers(
+            (organizations, membership, approvals, audit),
+            one_writer=settings.store_kind == "sqlite",
+        ),
     )
     applications = {app.name: app for app in (organizations, membership, approvals, audit)}
     read_models = ReadModels(settings, applications, ALL_MODELS)

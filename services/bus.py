@@ -7,10 +7,12 @@ atomic write, and logs the outcome with the rule id on refusal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from uuid import UUID
 
 import structlog
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.commands import Command, Entry, TakeElectionStep, TakeStep
@@ -21,6 +23,7 @@ from domain.policy import Policy
 from services.applications import Approvals, AuditLog, Membership, Organizations
 from services.authorization import authorize
 from services.clock import Clock, today
+from services.committer import Committer, committers
 from services.handlers import handle
 from services.handlers.unit import Unit
 
@@ -30,12 +33,14 @@ log = structlog.get_logger("memberflow.commands")
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What a command produced: the aggregate it was about, its version, and where in which
-    application's event log its last event landed."""
+    application's event log its last event landed; ``subject`` is that aggregate as the command
+    left it, so that an answer needs not read it again."""
 
     subject_id: UUID
     version: int
     log: str
     position: int
+    subject: Aggregate | None = field(default=None, compare=False, repr=False)
 
 
 class CommandBus:
@@ -49,6 +54,7 @@ class CommandBus:
         policy: Policy,
         clock: Clock,
         identities: Identities,
+        writers: Mapping[str, Committer] | None = None,
     ) -> None:
         self.organizations = organizations
         self.membership = membership
@@ -57,6 +63,15 @@ class CommandBus:
         self.clock = clock
         self.audit = audit
         self.identities = identities  # keyed person and member ids (domain/identity.py)
+        # One writer per application saves the commands arriving together (services/committer.py).
+        self.writers = writers or committers(
+            (organizations, membership, approvals, audit), one_writer=False
+        )
+
+    def close(self) -> None:
+        """Save the commands that wait for a writer, then stop the writers."""
+        for writer in self.writers.values():
+            writer.close()
 
     def handle(self, command: Command, *, actor: Actor, request_id: str) -> Outcome:
         bound = log.bind(
@@ -119,7 +134,7 @@ class CommandBus:
         )
         changes = handle(command, unit)
         try:
-            recordings = changes.application.save(*changes.aggregates)
+            recordings = self.writers[changes.application.name].save(*changes.aggregates)
         except IntegrityError:
             raise Conflict(
                 f"{changes.subject_id} was changed by another writer; try again"
@@ -130,6 +145,7 @@ class CommandBus:
             subject.version,
             changes.application.name,
             recordings[-1].notification.id,
+            subject,
         )
 
 

@@ -7,7 +7,7 @@ clients on their own threads.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -15,9 +15,7 @@ from uuid import UUID
 
 import httpx2 as httpx
 import pytest
-import uvicorn
 
-from api.app import create_app
 from domain.admission.case import AdmissionCase
 from domain.context import Role
 from domain.errors import Conflict, RulesBroken
@@ -29,20 +27,6 @@ from tests.support.world import World
 
 # These tests are about the command path: no follower competes for the store meanwhile.
 pytestmark = pytest.mark.settings(projections_in_process=False)
-
-
-@pytest.fixture
-def server(memberflow: Memberflow) -> Iterator[str]:
-    config = uvicorn.Config(create_app(memberflow), host="127.0.0.1", port=0, log_config=None)
-    live = uvicorn.Server(config)
-    thread = threading.Thread(target=live.run, daemon=True)
-    thread.start()
-    while not live.started:
-        threading.Event().wait(0.01)
-    host, port = live.servers[0].sockets[0].getsockname()[:2]
-    yield f"http://{host}:{port}"
-    live.should_exit = True
-    thread.join(timeout=5)
 
 
 def _headers(world: World) -> dict[str, str]:
