@@ -36,7 +36,7 @@ class ReadModelBehind(Exception):
         )
 
 
-def get_read_models(request: Request) -> ReadModels:
+async def get_read_models(request: Request) -> ReadModels:
     read_models: ReadModels = request.app.state.read_models
     return read_models
 
@@ -109,7 +109,7 @@ def _positions(after: str | None) -> dict[str, int]:
 def _reached(read_models: ReadModels, names: Sequence[str]) -> dict[str, int]:
     reached: dict[str, int] = {}
     for name in names:
-        for source, position in read_models.followers[name].positions().items():
+        for source, position in read_models.served_positions(name).items():
             reached[source] = min(reached.get(source, position), position)
     return reached
 

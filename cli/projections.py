@@ -7,13 +7,12 @@ import threading
 from typing import Annotated
 
 import typer
-from rich.progress import Progress, TaskID
+from rich.progress import Progress
 
 from cli import read_models
 from cli.session import opened
 from projections import rebuild as rebuilding
 from projections import service
-from projections.follower import EventFailed
 
 projections_cli = typer.Typer(help="the read models: follow the event logs, or rebuild them")
 
@@ -37,28 +36,23 @@ def run(
 def rebuild(name: read_models.ReadModelName = None) -> None:
     """Rebuild read models from the first event beside the live ones, then swap them in.
 
-    One that cannot apply an event keeps its live tables and is named with the event's log and
-    position; the others are rebuilt all the same, and the command exits 1.
+    Read together, each log once for all of them. One that cannot apply an event keeps its live
+    tables and is named with the event's log and position; the others are rebuilt all the same,
+    and the command exits 1.
     """
     chosen = read_models.chosen(name)
-    failed: list[EventFailed] = []
     with opened() as memberflow, Progress() as progress:
-        for each in chosen:
-            task = progress.add_task(f"rebuilding {each}", total=None)
+        task = progress.add_task(f"rebuilding {', '.join(chosen)}", total=None)
 
-            def advance(done: int, total: int, task: TaskID = task) -> None:
-                progress.update(task, completed=done, total=total)
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
 
-            try:
-                done = rebuilding.rebuild(memberflow.read_models, each, progress=advance)
-            except EventFailed as stopped:
-                failed.append(stopped)
-                progress.update(
-                    task, description=f"not rebuilt {each}: {stopped.source}:{stopped.position}"
-                )
-                continue
-            progress.update(task, description=f"rebuilt {each}: {done} events")
-    for each_failure in failed:
+        rebuilt = rebuilding.rebuild_all(memberflow.read_models, chosen, progress=advance)
+        progress.update(task, description=f"rebuilt {', '.join(rebuilt.done)}")
+    for each, count in rebuilt.done.items():
+        if each not in rebuilt.failed:
+            typer.echo(f"rebuilt {each}: {count} events")
+    for each_failure in rebuilt.failed.values():
         typer.echo(f"{each_failure}; its live tables are unchanged", err=True)
-    if failed:
+    if rebuilt.failed:
         raise typer.Exit(1)

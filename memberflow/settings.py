@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=5, ge=1)
     db_pool_max_overflow: int = Field(default=10, ge=0)
     db_lock_timeout_seconds: int = Field(default=10, ge=1)
+    read_models_url: str | None = Field(
+        default=None,
+        description="where the read models are kept (sqlite:///path/file.db or "
+        "postgresql://…[?schema=name]); default: beside the events, in a SQLite file of their "
+        "own (<events file>-read.db) or in the events' PostgreSQL database and schema",
+    )
+    read_replica_url: str | None = Field(
+        default=None,
+        description="a PostgreSQL streaming replica of the read models' database: the API "
+        "serves read-model queries from it (schema: the read models' unless ?schema= says); "
+        "default: none, they are served from where they are kept",
+    )
 
     secret_key: SecretStr = Field(
         default=SecretStr(DEVELOPMENT_SECRET),
@@ -232,10 +244,37 @@ class Settings(BaseSettings):
 
     @property
     def store_kind(self) -> Literal["sqlite", "postgresql", "memory"]:
+        return _kind(self.resolved_database_url)
+
+    @property
+    def resolved_read_models_url(self) -> str:
+        """Where the read models live: their own SQLite file beside the events' (the follower
+        then never takes the events' writer lock), or the events' PostgreSQL schema."""
+        if self.read_models_url:
+            return self.read_models_url
         url = self.resolved_database_url
-        if url.startswith("postgres"):
-            return "postgresql"
-        return "memory" if url.startswith("memory://") else "sqlite"
+        if self.store_kind != "sqlite":
+            return url
+        events = Path(url.removeprefix("sqlite:///"))
+        return f"sqlite:///{events.with_name(f'{events.stem}-read{events.suffix}')}"
+
+    @model_validator(mode="after")
+    def _check_read_databases(self) -> Self:
+        if self.read_models_url and _kind(self.read_models_url) == "memory":
+            raise ValueError("MEMBERFLOW_READ_MODELS_URL must be a sqlite:/// or postgresql:// URL")
+        if self.read_replica_url is None:
+            return self
+        if _kind(self.read_replica_url) != "postgresql":
+            raise ValueError(
+                "MEMBERFLOW_READ_REPLICA_URL must be a postgresql:// URL: a streaming replica of "
+                "the read models' PostgreSQL database"
+            )
+        if _kind(self.resolved_read_models_url) != "postgresql":
+            raise ValueError(
+                "MEMBERFLOW_READ_REPLICA_URL needs the read models on PostgreSQL "
+                "(MEMBERFLOW_DATABASE_URL or MEMBERFLOW_READ_MODELS_URL)"
+            )
+        return self
 
     @property
     def resolved_log_format(self) -> Literal["console", "json"]:
@@ -259,6 +298,12 @@ class Settings(BaseSettings):
             batch_max_admissions=self.policy_batch_max_admissions,
             transfer_window_months=self.policy_transfer_window_months,
         )
+
+
+def _kind(url: str) -> Literal["sqlite", "postgresql", "memory"]:
+    if url.startswith("postgres"):
+        return "postgresql"
+    return "memory" if url.startswith("memory://") else "sqlite"
 
 
 def secret_weakness(secret: str) -> str | None:

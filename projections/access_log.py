@@ -18,6 +18,7 @@ from eventsourcing.domain import Aggregate
 
 from domain.audit import Access, AccessScope
 from domain.context import Actor
+from projections.batching import write
 from projections.database import Row, Transaction
 from projections.model import Event, ReadModel
 from projections.moments import moment
@@ -98,7 +99,7 @@ class AccessLogModel(ReadModel):
         self, position: int, event: Event, aggregate: Aggregate | None, source: str, tx: Transaction
     ) -> None:
         if isinstance(aggregate, Access):
-            tx.execute(self.sql(_INSERT), _row(_entry(position, aggregate)))
+            write(tx, self.sql(_INSERT), _row(_entry(position, aggregate)))
 
     def process(
         self, event: Event, aggregate: Aggregate | None, source: str, tx: Transaction

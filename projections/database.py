@@ -1,26 +1,41 @@
-"""The database that read models live in: the same SQLite file or PostgreSQL schema as the events.
+"""The databases that read models live in, and the one their queries are served from.
 
 One small interface for both stores: transactions that run SQL written with ``?`` placeholders.
 Read models never share a transaction with the event store; they only read its notification log.
-With the in-memory store (``memory://``) they live in a temporary SQLite file, removed on close.
+
+- Embedded store: a SQLite file of their own beside the events' (``memberflow-read.db`` beside
+  ``memberflow.db``), so that the follower's write transactions never take the events' writer
+  lock. Tables an earlier release kept in the events file are dropped when the new file is first
+  used; the read models are rebuilt into it from the first event (its positions start at 0).
+- PostgreSQL: the events' database and schema (or ``MEMBERFLOW_READ_MODELS_URL``); queries may
+  be served from a streaming replica of it (``MEMBERFLOW_READ_REPLICA_URL``).
+- In-memory store (``memory://``): a temporary SQLite file, removed on close.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import tempfile
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import parse_qs, urlsplit
 
 import psycopg
+import structlog
+from psycopg import sql
 from psycopg_pool import ConnectionPool
 
 from adapters.store import postgres_schema
 from memberflow.settings import Settings
 
 Row = tuple[Any, ...]
+PREFIX = "rm_"  # every read-model table, its tracking and its failures
+
+log = structlog.get_logger("memberflow.projections")
 
 
 class Transaction(Protocol):
@@ -54,17 +69,32 @@ class _SQLiteTransaction:
 class SQLiteDatabase:
     kind = "sqlite"
 
-    def __init__(self, path: Path, lock_timeout: int) -> None:
+    def __init__(self, path: Path, lock_timeout: int, legacy: Path | None = None) -> None:
+        """``legacy``: the events file, whose read-model tables of an earlier release are dropped
+        before the first write here."""
         self.path = path
         self.lock_timeout = lock_timeout
+        self.legacy = legacy
+        self._legacy_checked = threading.Lock()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(path, timeout=lock_timeout)) as connection:
+            connection.execute("PRAGMA journal_mode = WAL")  # kept by the file
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[_SQLiteTransaction]:
+        if write and self.legacy is not None:
+            with self._legacy_checked:
+                if self.legacy is not None:
+                    drop_legacy_tables(self.legacy, self.path, self.lock_timeout)
+                    self.legacy = None
         # A connection per transaction: cheap for SQLite, and safe across the API's threads.
         # A writer takes the write lock up front (BEGIN IMMEDIATE), so a batch never fails half-way
         # on it; a reader takes none, and in WAL mode neither waits for the other.
         connection = sqlite3.connect(self.path, timeout=self.lock_timeout, isolation_level=None)
         try:
+            # No sync at each commit: a power cut may lose the last batches, and their positions
+            # with them, so they are applied again (the read models' file only; never the events').
+            connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield _SQLiteTransaction(connection)
             connection.execute("COMMIT")
@@ -87,8 +117,6 @@ class TemporarySQLiteDatabase(SQLiteDatabase):
     def __init__(self, lock_timeout: int) -> None:
         self.directory = tempfile.TemporaryDirectory(prefix="memberflow-read-models-")
         super().__init__(Path(self.directory.name) / "read_models.db", lock_timeout)
-        with closing(sqlite3.connect(self.path)) as connection:
-            connection.execute("PRAGMA journal_mode = WAL")
 
     def close(self) -> None:
         self.directory.cleanup()
@@ -119,12 +147,17 @@ def _pg_params(params: Sequence[Any]) -> tuple[Any, ...]:
 
 
 class PostgresDatabase:
+    """Read models in a PostgreSQL schema; a ``replica`` (a hot standby) only serves queries."""
+
     kind = "postgresql"
 
-    def __init__(self, url: str, pool_size: int) -> None:
-        self.schema = postgres_schema(url)
+    def __init__(
+        self, url: str, pool_size: int, schema: str | None = None, *, replica: bool = False
+    ) -> None:
+        self.schema = schema or postgres_schema(url)
         self.url = url.split("?")[0]
         self.pool_size = pool_size
+        self.replica = replica
         self._pool: ConnectionPool[psycopg.Connection[Row]] | None = None
 
     @property
@@ -132,6 +165,13 @@ class PostgresDatabase:
         """Opened on first use, so that a service that never reads its read models holds no
         connection for them."""
         if self._pool is None:
+            if not self.replica:  # the events' schema exists; one of the read models' own may not
+                with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as connection:
+                    connection.execute(
+                        sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
+                            sql.Identifier(self.schema)
+                        )
+                    )
             self._pool = ConnectionPool(
                 self.url,
                 kwargs={"options": f"-c search_path={self.schema}"},
@@ -146,17 +186,75 @@ class PostgresDatabase:
         with self.pool.connection() as connection, connection.transaction():
             yield _PostgresTransaction(connection)
 
+    def wal_position(self) -> str:
+        """Where the primary's write-ahead log stands now (an LSN)."""
+        with self.transaction(write=False) as tx:
+            row = tx.fetchone("SELECT pg_current_wal_lsn()::text")
+        assert row is not None
+        return str(row[0])
+
+    def replayed(self, lsn: str) -> bool:
+        """Whether this replica has replayed the primary's log up to ``lsn``; True for a server
+        that is not a standby (it holds what it holds)."""
+        with self.transaction(write=False) as tx:
+            row = tx.fetchone("SELECT pg_last_wal_replay_lsn() >= ?::pg_lsn", (lsn,))
+        return row is None or row[0] is None or bool(row[0])
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
 
 
 def open_database(settings: Settings) -> SQLiteDatabase | PostgresDatabase:
-    url = settings.resolved_database_url
-    if settings.store_kind == "memory":
+    """The read models' own database, where followers, rebuilds and reconciliations write."""
+    url = settings.resolved_read_models_url
+    if url.startswith("memory://"):
         return TemporarySQLiteDatabase(settings.db_lock_timeout_seconds)
-    if settings.store_kind == "sqlite":
-        return SQLiteDatabase(
-            Path(url.removeprefix("sqlite:///")), settings.db_lock_timeout_seconds
-        )
-    return PostgresDatabase(url, settings.db_pool_size)
+    if url.startswith("postgres"):
+        return PostgresDatabase(url, settings.db_pool_size)
+    events = settings.resolved_database_url
+    return SQLiteDatabase(
+        Path(url.removeprefix("sqlite:///")),
+        settings.db_lock_timeout_seconds,
+        legacy=Path(events.removeprefix("sqlite:///")) if settings.store_kind == "sqlite" else None,
+    )
+
+
+def open_replica(settings: Settings) -> PostgresDatabase | None:
+    """The streaming replica read-model queries are served from, if one is configured; in the
+    read models' schema unless its URL names one."""
+    url = settings.read_replica_url
+    if url is None:
+        return None
+    named = parse_qs(urlsplit(url).query).get("schema")
+    schema = named[0] if named else postgres_schema(settings.resolved_read_models_url)
+    return PostgresDatabase(url, settings.db_pool_size, schema, replica=True)
+
+
+def wait_for_replica(primary: PostgresDatabase, replica: PostgresDatabase, timeout: float) -> bool:
+    """Wait, boundedly, until the replica has replayed what the primary holds now."""
+    lsn = primary.wal_position()
+    deadline = time.monotonic() + timeout
+    while not replica.replayed(lsn):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def drop_legacy_tables(events: Path, read_models: Path, lock_timeout: int) -> list[str]:
+    """Drop the read-model tables that a release before issue 11 kept in the events file (they
+    are rebuilt in their own file, whose positions start at 0); never when both are one file."""
+    if not events.exists() or events.resolve() == read_models.resolve():
+        return []
+    with closing(sqlite3.connect(events, timeout=lock_timeout, isolation_level=None)) as connection:
+        listed = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE ? ESCAPE '!'"
+        names = [name for (name,) in connection.execute(listed, ("rm!_%",)).fetchall()]
+        if not names:
+            return []
+        connection.execute("BEGIN IMMEDIATE")
+        for name in names:
+            connection.execute(f'DROP TABLE IF EXISTS "{name}"')
+        connection.execute("COMMIT")
+    log.info("projections.legacy_tables_dropped", file=str(events), tables=len(names))
+    return names

@@ -15,6 +15,7 @@ subject's history (``domain.timeline``).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import ClassVar
 
@@ -29,8 +30,10 @@ from domain.organizations import Organization
 from projections import findings_batch as batch
 from projections import findings_rows as rows
 from projections.database import Transaction
-from projections.model import Event, ReadModel
+from projections.model import Event, ReadModel, Sources
 from projections.moments import moment
+
+REMEMBERED = 20_000  # subjects whose rows the model remembers
 
 
 class FindingsModel(ReadModel):
@@ -64,6 +67,13 @@ class FindingsModel(ReadModel):
         "findings_approvals (branch_id, approved_on)",
     )
 
+    def __init__(self, sources: Sources, suffix: str = "") -> None:
+        super().__init__(sources, suffix)
+        # What was written last for recent subjects, by (subject, origin), and the cases whose
+        # approval is kept: both as of the last committed batch (``forget`` after a rollback).
+        self._written: OrderedDict[tuple[str, str], dict[str, rows.Values]] = OrderedDict()
+        self._approved: OrderedDict[str, None] = OrderedDict()
+
     def process(
         self, event: Event, aggregate: Aggregate | None, source: str, tx: Transaction
     ) -> None:
@@ -77,14 +87,27 @@ class FindingsModel(ReadModel):
 
     def _case(self, case: AdmissionCase, tx: Transaction, recorded_at: str) -> None:
         found = case_findings(case, self.sources.policy)
-        self._replace(tx, rows.CASE, "case", str(case.id), str(case.branch_id), found, recorded_at)
-        batch.approved(self, tx, case)
+        case_id, branch_id, new = str(case.id), str(case.branch_id), case.version == 1
+        self._replace(tx, rows.CASE, "case", case_id, branch_id, found, recorded_at, new)
+        # An approval is kept the first time it is seen; after that, nothing to look at.
+        if case.approval is not None and case_id not in self._approved:
+            batch.approved(self, tx, case)
+            self._approved[case_id] = None
+            if len(self._approved) > REMEMBERED:
+                self._approved.popitem(last=False)
 
     def _election(self, election: Election, tx: Transaction, recorded_at: str) -> None:
         found = election_findings(election, self.sources.policy)
-        organization_id = str(election.organization_id)
+        organization_id, new = str(election.organization_id), election.version == 1
         self._replace(
-            tx, rows.ELECTION, "election", str(election.id), organization_id, found, recorded_at
+            tx,
+            rows.ELECTION,
+            "election",
+            str(election.id),
+            organization_id,
+            found,
+            recorded_at,
+            new,
         )
 
     def _replace(
@@ -96,28 +119,32 @@ class FindingsModel(ReadModel):
         organization_id: str,
         found: Iterable[Finding],
         recorded_at: str,
+        new: bool,
     ) -> None:
-        """The subject's rows, replaced whole; a row kept keeps when it was raised."""
-        raised: dict[str, str] = dict(
-            tx.fetchall(
-                self.sql(
-                    "SELECT id, raised_at FROM {findings} WHERE subject_id = ? AND origin = ?"
-                ),
-                (subject_id, origin),
-            )
-        )
-        rows.clear(self, tx, subject_id, origin)
+        """The subject's rows, replaced whole; a row kept keeps when it was raised. The model
+        remembers what it wrote last for recent subjects (``new``: the subject's first event, it
+        has none yet), and writes nothing where the rows would come out as they are."""
+        before = self._written.pop((subject_id, origin), None)
+        if before is None:
+            found_rows = [] if new else rows.written(self, tx, subject_id, origin)
+            before = {str(row[1]): row for row in found_rows}
+        after: dict[str, rows.Values] = {}
         for key, finding in finding_keys(found):
             row_id = f"{subject_id}:{key}"
-            raised_at = str(raised.get(row_id, recorded_at))
-            rows.insert(
-                self,
-                tx,
-                row_id,
-                origin,
-                subject_type,
-                subject_id,
-                organization_id,
-                finding,
-                raised_at,
+            kept = before.get(row_id)
+            raised_at = str(kept[-1]) if kept else recorded_at
+            after[row_id] = rows.values(
+                row_id, origin, subject_type, subject_id, organization_id, finding, raised_at
             )
+        if after != before:
+            if before:
+                rows.clear(self, tx, subject_id, origin)
+            for row in after.values():
+                rows.insert_values(self, tx, row)
+        self._written[subject_id, origin] = after
+        if len(self._written) > REMEMBERED:
+            self._written.popitem(last=False)
+
+    def forget(self) -> None:
+        self._written.clear()
+        self._approved.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.findings import Finding
+from projections.batching import write
 from projections.database import Transaction
 from projections.model import ReadModel
 
@@ -17,9 +18,65 @@ CASE, ELECTION, PLAN, WINDOW = "case", "election", "plan", "window"
 
 def clear(model: ReadModel, tx: Transaction, subject_id: str, origin: str) -> None:
     """Remove the rows of ``subject_id`` that ``origin`` owns."""
-    tx.execute(
+    write(
+        tx,
         model.sql("DELETE FROM {findings} WHERE subject_id = ? AND origin = ?"),
         (subject_id, origin),
+    )
+
+
+Values = tuple[object, ...]  # a row as ``insert`` writes it: origin, then COLUMNS
+
+
+def values(
+    row_id: str,
+    origin: str,
+    subject_type: str,
+    subject_id: str,
+    organization_id: str,
+    finding: Finding,
+    raised_at: str,
+) -> Values:
+    return (
+        origin,
+        row_id,
+        subject_type,
+        subject_id,
+        organization_id,
+        finding.kind,
+        finding.rule,
+        finding.step,
+        finding.version,
+        finding.occurred_on.isoformat(),
+        finding.recorded_at.isoformat(),
+        finding.detail_zh,
+        finding.detail_en,
+        raised_at,
+    )
+
+
+def written(model: ReadModel, tx: Transaction, subject_id: str, origin: str) -> list[Values]:
+    """The rows of ``subject_id`` that ``origin`` owns, as ``values`` makes them."""
+    return [
+        tuple(row)
+        for row in tx.fetchall(
+            model.sql(
+                f"SELECT origin, {COLUMNS} FROM {{findings}} WHERE subject_id = ? AND origin = ? "
+                "ORDER BY id"
+            ),
+            (subject_id, origin),
+        )
+    ]
+
+
+def insert_values(model: ReadModel, tx: Transaction, row: Values) -> None:
+    write(
+        tx,
+        model.sql(
+            f"INSERT INTO {{findings}} (origin, {COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ),
+        row,
     )
 
 
@@ -34,25 +91,5 @@ def insert(
     finding: Finding,
     raised_at: str,
 ) -> None:
-    tx.execute(
-        model.sql(
-            f"INSERT INTO {{findings}} (origin, {COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        ),
-        (
-            origin,
-            row_id,
-            subject_type,
-            subject_id,
-            organization_id,
-            finding.kind,
-            finding.rule,
-            finding.step,
-            finding.version,
-            finding.occurred_on.isoformat(),
-            finding.recorded_at.isoformat(),
-            finding.detail_zh,
-            finding.detail_en,
-            raised_at,
-        ),
-    )
+    row = values(row_id, origin, subject_type, subject_id, organization_id, finding, raised_at)
+    insert_values(model, tx, row)

@@ -8,6 +8,7 @@ membership log, elections in the organizations log), ``inbox_actions`` from the 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from datetime import timedelta
 from typing import Any, ClassVar
 from uuid import UUID
@@ -18,6 +19,7 @@ from domain.admission.case import AdmissionCase
 from domain.approvals import ApprovalItem, Item, addressed, items_of
 from domain.elections.election import Election
 from domain.organizations import Organization
+from projections.batching import write
 from projections.database import Transaction
 from projections.model import Event, ReadModel, Sources
 from projections.organizations import subtree_cte
@@ -27,6 +29,9 @@ ITEM_COLUMNS = (
     "from_organization_id, waiting_since, recorded_at, due_on, trigger_version, subject_version, "
     "status, done_by, done_on, done_at"
 )
+
+
+REMEMBERED = 50_000  # items whose last row the model remembers
 
 
 class InboxModel(ReadModel):
@@ -63,14 +68,46 @@ class InboxModel(ReadModel):
             self._actions(aggregate, tx)
 
     def _item(self, item: Item, subject: AdmissionCase | Election, tx: Transaction) -> None:
+        done = item.done
+        state = (
+            "open" if item.is_open else "done",
+            item.done_by,
+            done.occurred_on.isoformat() if done else None,
+            done.recorded_at.isoformat() if done else None,
+        )
+        key = str(item.key)
+        if done is not None and self._written.get(key) == state:
+            # Written done already: writing it again after each event of its subject changes
+            # nothing (a done item keeps its organizations and its subject's version).
+            return
+        self._written[key] = state
+        if len(self._written) > REMEMBERED:
+            self._written.popitem(last=False)
         to, sender = addressed(item, subject, self._approving_committee)
         raised = item.raised.occurred_on
         due = raised + timedelta(days=self.sources.policy.inbox_due_days_for(item.key.asked))
-        done = item.done
         # Who must act follows the case (a transfer may move it) while the item is open; a done
         # item stays with the organization that handled it.
         keep = "CASE WHEN {{inbox_items}}.status = 'open' THEN excluded.{0} ELSE {{inbox_items}}.{0} END"
-        tx.execute(
+        row = (
+            key,
+            item.kind.value,
+            item.key.subject_type.value,
+            str(item.key.subject_id),
+            self._subject_name(subject),
+            item.key.asked,
+            item.trigger,
+            str(to),
+            str(sender),
+            raised.isoformat(),
+            item.raised.recorded_at.isoformat(),
+            due.isoformat(),
+            item.key.trigger_version,
+            subject.version,
+            *state,
+        )
+        write(
+            tx,
             self.sql(
                 f"INSERT INTO {{inbox_items}} ({ITEM_COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -81,32 +118,14 @@ class InboxModel(ReadModel):
                 "status = excluded.status, done_by = excluded.done_by, "
                 "done_on = excluded.done_on, done_at = excluded.done_at"
             ),
-            (
-                str(item.key),
-                item.kind.value,
-                item.key.subject_type.value,
-                str(item.key.subject_id),
-                self._subject_name(subject),
-                item.key.asked,
-                item.trigger,
-                str(to),
-                str(sender),
-                raised.isoformat(),
-                item.raised.recorded_at.isoformat(),
-                due.isoformat(),
-                item.key.trigger_version,
-                subject.version,
-                "open" if item.is_open else "done",
-                item.done_by,
-                done.occurred_on.isoformat() if done else None,
-                done.recorded_at.isoformat() if done else None,
-            ),
+            row,
         )
 
     def _actions(self, record: ApprovalItem, tx: Transaction) -> None:
         last = record.comments[-1][0] if record.comments else None
         acknowledged = record.acknowledged
-        tx.execute(
+        write(
+            tx,
             self.sql(
                 "INSERT INTO {inbox_actions} (item_key, claimed_by, assigned_to, comments, "
                 "last_comment, acknowledged, acknowledged_on, version) "
@@ -135,6 +154,11 @@ class InboxModel(ReadModel):
         super().__init__(sources, suffix)
         self._committees: dict[UUID, Organization] = {}
         self._names: dict[UUID, str] = {}
+        # Whether and how recent items were last written done (``forget`` after a rollback).
+        self._written: OrderedDict[str, tuple[str | None, ...]] = OrderedDict()
+
+    def forget(self) -> None:
+        self._written.clear()
 
     def _approving_committee(self, branch_id: UUID) -> Organization:
         if branch_id not in self._committees:

@@ -85,3 +85,7 @@ class ReadModel(ABC):
         """Change the rows for the event stored at ``position`` in the log of ``source``. Only a
         model that keeps the position itself (the access log) needs more than ``process``."""
         self.process(event, aggregate, source, tx)
+
+    def forget(self) -> None:  # noqa: B027 — most models remember nothing
+        """Forget what the model remembers of its rows (it wrote them in a transaction that was
+        rolled back, or its tables were swapped): from now on it reads them again."""

@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 from domain.elections.election import Election
 from domain.elections.progress import cover_of, earliest_covering_plan
 from domain.organizations import Organization
+from projections.batching import write
 from projections.database import Transaction
 from projections.model import Event, ReadModel
 
@@ -50,7 +51,8 @@ class OrganizationsModel(ReadModel):
 
     def _organization(self, org: Organization, tx: Transaction) -> None:
         term = org.term
-        tx.execute(
+        write(
+            tx,
             self.sql(
                 "INSERT INTO {organizations} (id, name, kind, parent_id, unit, term_started_on, "
                 "term_years, extension_months, term_ends_on, election_id, position) "
@@ -74,7 +76,8 @@ class OrganizationsModel(ReadModel):
             ),
         )
         for year, admissions in org.development_plans.items():
-            tx.execute(
+            write(
+                tx,
                 self.sql(
                     "INSERT INTO {development_plans} (organization_id, year, admissions) "
                     "VALUES (?, ?, ?) ON CONFLICT (organization_id, year) "
@@ -86,7 +89,8 @@ class OrganizationsModel(ReadModel):
     def _election(self, election: Election, tx: Transaction) -> None:
         last = election.records[-1].slug if election.records else "election_requested"
         cover = cover_of(election)
-        tx.execute(
+        write(
+            tx,
             self.sql(
                 "UPDATE {organizations} SET election_state = ?, election_approved = ?, "
                 "election_approved_on = ?, election_planned_on = ?, election_first_ballot_on = ? "

@@ -19,6 +19,7 @@ from domain.admission.case import AdmissionCase
 from domain.admission.progress import stage
 from domain.admission.steps import BY_NUMBER, STAGES, STEPS
 from domain.admission.values import CaseStatus, StepRecord
+from projections.batching import write
 from projections.database import Transaction
 from projections.model import Event, ReadModel
 from projections.organizations import subtree_cte
@@ -60,7 +61,8 @@ class PipelineModel(ReadModel):
         approval = case.approval
         conversion = case.latest("conversion_approved")
         committee = approval.context.actor.organization_id if approval else None
-        tx.execute(
+        write(
+            tx,
             self.sql(
                 "INSERT INTO {pipeline_cases} (case_id, branch_id, status, stage, furthest_step, "
                 "open, applied_on, approved_on, approving_committee_id, converted_on, version) "
@@ -87,7 +89,8 @@ class PipelineModel(ReadModel):
         )
 
     def _step(self, case: AdmissionCase, record: StepRecord, tx: Transaction) -> None:
-        tx.execute(
+        write(
+            tx,
             self.sql(
                 "INSERT INTO {pipeline_steps} (case_id, version, number, slug, occurred_on, days) "
                 "VALUES (?, ?, ?, ?, ?, ?)"

@@ -7,25 +7,92 @@ failing is failing no more once its rebuild is swapped in: the rebuild got past 
 
 An event the rebuild cannot apply stops it with ``EventFailed`` (its log and position); the live
 tables are left as they were.
+
+Several read models are rebuilt together (``rebuild_all``, what ``memberflow projections rebuild``
+does): one pack of fresh followers reads each log once for all of them, in pages of ``PAGE``
+events, keeping more aggregates in memory than the service does (``projections.pack``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from projections import failures
 from projections.database import Transaction
 from projections.follower import TRACKING, Follower, tracked_position
+from projections.pack import REBUILDING, Pack
 from projections.service import ReadModels
 
 NEXT = "__next"
+PAGE = 1_000  # events per transaction while rebuilding
 
 
 def rebuild(
     read_models: ReadModels, name: str, progress: Callable[[int, int], None] | None = None
 ) -> int:
-    """Rebuild the read model ``name``; ``progress(done, total)`` is told how far it got."""
+    """Rebuild the read model ``name``; ``progress(done, total)`` is told how far it got.
+    EventFailed (the live tables unchanged) when it cannot apply an event."""
+    rebuilt = rebuild_all(read_models, [name], progress)
+    for error in rebuilt.failed.values():
+        raise error
+    return rebuilt.done[name]
+
+
+@dataclass
+class Rebuilt:
+    """What ``rebuild_all`` did: events applied by each model swapped in, and why the others
+    were not (their live tables unchanged)."""
+
+    done: dict[str, int] = field(default_factory=dict)
+    failed: dict[str, Exception] = field(default_factory=dict)
+
+
+def rebuild_all(
+    read_models: ReadModels,
+    names: Sequence[str],
+    progress: Callable[[int, int], None] | None = None,
+) -> Rebuilt:
+    """Rebuild the read models ``names`` together, each log read once for all of them
+    (``projections.pack``), then swap each in; one that cannot apply an event keeps its live
+    tables and the others are rebuilt all the same. ``progress(done, total)``: events applied,
+    summed over the models."""
     read_models.ensure_created()
+    fresh = {name: _fresh(read_models, name) for name in names}
+    pack = Pack(list(fresh.values()), read_models.database, read_models.applications, REBUILDING)
+    applications = read_models.applications
+    heads = {
+        source: applications[source].recorder.max_notification_id() or 0
+        for source in pack.aggregates
+    }
+    total = sum(heads[source] for follower in fresh.values() for source in follower.sources)
+    rebuilt = Rebuilt(done=dict.fromkeys(names, 0))
+    following = list(names)
+    done = 0
+    while following:
+        outcome = pack.process_batch(PAGE, [fresh[name].tracking_name for name in following])
+        done += outcome.applied
+        for name in following:
+            rebuilt.done[name] += outcome.by[fresh[name].tracking_name]
+        for name in list(following):
+            stopped = fresh[name].tracking_name
+            if stopped in outcome.failed or stopped in outcome.moved:
+                rebuilt.failed[name] = outcome.failed.get(stopped) or RuntimeError(
+                    f"the rebuild of {name} was moved by another process"
+                )
+                following.remove(name)
+        if progress:
+            progress(done, total)
+        if not outcome.applied:
+            break
+    for name, follower in fresh.items():
+        if name not in rebuilt.failed:
+            _swap(read_models, name, follower)
+    return rebuilt
+
+
+def _fresh(read_models: ReadModels, name: str) -> Follower:
+    """An empty copy of the read model ``name`` under the suffix ``__next``, and its follower."""
     live = read_models.model(name)
     fresh = type(live)(live.sources, suffix=NEXT)
     follower = Follower(fresh, read_models.database, read_models.applications, f"{name}{NEXT}")
@@ -33,18 +100,7 @@ def rebuild(
         fresh.drop(tx)
         tx.execute(f"DELETE FROM {TRACKING} WHERE projection = ?", (f"{name}{NEXT}",))
     follower.create()
-    total = sum(app.recorder.max_notification_id() or 0 for app in follower.sources.values())
-    done = 0
-
-    def advanced(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress:
-            progress(done, total)
-
-    follower.catch_up(progress=advanced)
-    _swap(read_models, name, follower)
-    return done
+    return follower
 
 
 def _swap(read_models: ReadModels, name: str, follower: Follower) -> None:

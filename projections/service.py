@@ -20,10 +20,18 @@ import structlog
 
 from memberflow.settings import Settings
 from projections import failures as kept
-from projections.database import PostgresDatabase, ReadDatabase, open_database
+from projections.database import (
+    PostgresDatabase,
+    ReadDatabase,
+    Transaction,
+    open_database,
+    open_replica,
+    wait_for_replica,
+)
 from projections.failures import Failure, backoff, message, where
-from projections.follower import EventFailed, Follower, Moved
+from projections.follower import EventFailed, Follower, tracked_position
 from projections.model import ReadModel, Sources
+from projections.pack import Pack
 from services.applications import MemberflowApplication
 
 log = structlog.get_logger("memberflow.projections")
@@ -53,7 +61,8 @@ class ReadModels:
         models: Sequence[type[ReadModel]],
     ) -> None:
         self.settings = settings
-        self.database = open_database(settings)
+        self.database = open_database(settings)  # where the followers write
+        self.replica = open_replica(settings)  # where queries are served from, if not there
         self.applications = dict(applications)
         sources = Sources(self.applications, settings.policy)
         self.models = {cls.name: cls(sources) for cls in models}
@@ -61,6 +70,7 @@ class ReadModels:
             name: Follower(model, self.database, self.applications)
             for name, model in self.models.items()
         }
+        self.pack = Pack(list(self.followers.values()), self.database, self.applications)
         self.created = False
         self.creating = threading.Lock()
         self.monotonic: Callable[[], float] = time.monotonic  # when a retry is due (tests: a clock)
@@ -74,35 +84,55 @@ class ReadModels:
             if not self.created:
                 for follower in self.followers.values():
                     follower.create()
+                if self.replica is not None:  # the tables, before the first query looks there
+                    assert isinstance(self.database, PostgresDatabase)
+                    wait_for_replica(self.database, self.replica, self.settings.read_wait_seconds)
                 self.created = True
+
+    @contextmanager
+    def query(self) -> Iterator[Transaction]:
+        """A read-only transaction on the database queries are served from: the replica if one
+        is configured (``MEMBERFLOW_READ_REPLICA_URL``), else the read models' own."""
+        with (self.replica or self.database).transaction(write=False) as tx:
+            yield tx
+
+    def served_positions(self, name: str) -> dict[str, int]:
+        """How far read model ``name`` has reached in each log, as its queries see it (on the
+        replica, the positions it has replayed)."""
+        self.ensure_created()
+        follower = self.followers[name]
+        with self.query() as tx:
+            return {
+                source: tracked_position(tx, follower.tracking_name, source)
+                for source in follower.sources
+            }
 
     def model(self, name: str) -> ReadModel:
         return self.models[name]
 
     def catch_up(self) -> int:
         """One pass: every read model not waiting out a back-off applies what the logs hold
-        beyond its position; how many events were applied. A model that fails stops alone."""
+        beyond its position; how many events were applied (summed over the models). The models
+        read each log together (``projections.pack``); a model that fails stops alone."""
         self.ensure_created()
         known = self._known_failures()
         now = self.monotonic()
-        return sum(
-            self._follow(name, follower)
-            for name, follower in self.followers.items()
-            if name not in known or now >= self._due.get(name, 0.0)
-        )
-
-    def _follow(self, name: str, follower: Follower) -> int:
+        following = [
+            name for name in self.followers if name not in known or now >= self._due.get(name, 0.0)
+        ]
         done = 0
-        try:
-            while processed := follower.process_batch(self.settings.projections_batch_size):
-                done += processed
-        except Moved:
-            return done  # another process applied the events first; the next pass goes on
-        except Exception as error:
-            self._failed(name, error)
-            return done + (error.applied if isinstance(error, EventFailed) else 0)
-        if name in self._known_failures():
-            self._recovered(name)
+        while following:
+            outcome = self.pack.process_batch(self.settings.projections_batch_size, following)
+            done += outcome.applied
+            for name, error in outcome.failed.items():
+                self._failed(name, error)
+            stopped = outcome.failed.keys() | outcome.moved  # moved: the next pass goes on
+            following = [name for name in following if name not in stopped]
+            if not outcome.applied:
+                break
+        for name in following:
+            if name in self._known_failures():
+                self._recovered(name)
         return done
 
     def _known_failures(self) -> dict[str, Failure]:
@@ -213,9 +243,8 @@ class ReadModels:
         return Lag(name, source, position, head, seconds)
 
     def reached(self, log_name: str, position: int, names: Sequence[str]) -> bool:
-        self.ensure_created()
         return all(
-            self.followers[name].positions().get(log_name, position) >= position for name in names
+            self.served_positions(name).get(log_name, position) >= position for name in names
         )
 
     def wait_for(self, log_name: str, position: int, names: Sequence[str], timeout: float) -> bool:
@@ -228,6 +257,8 @@ class ReadModels:
         return True
 
     def close(self) -> None:
+        if self.replica is not None:
+            self.replica.close()
         self.database.close()
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, DomainEventProtocol
 
 from domain.context import Context
 from domain.errors import NotFound
 from services.applications import MemberflowApplication
 
 A = TypeVar("A", bound=Aggregate)
+Events = Sequence[DomainEventProtocol[Any]]
 
 
 def version_as_of(application: MemberflowApplication, aggregate_id: UUID, as_of: datetime) -> int:
@@ -23,13 +25,26 @@ def version_as_of(application: MemberflowApplication, aggregate_id: UUID, as_of:
     event recorded with an earlier time (a clock set back) cannot be known before the events under
     it, so the run stops at the first event recorded after ``as_of``.
     """
+    return known_at(application.events.get(aggregate_id), as_of)
+
+
+def known_at(events: Iterable[DomainEventProtocol[Any]], as_of: datetime) -> int:
+    """``version_as_of`` over events already read, in order."""
     known = 0
-    for event in application.events.get(aggregate_id):
+    for event in events:
         context: Context = getattr(event, "context")  # noqa: B009 — every memberflow event has one
         if context.recorded_at > as_of:
             break
         known = event.originator_version
     return known
+
+
+def fold(events: Events) -> Aggregate | None:
+    """The aggregate after ``events`` (its first ones, in order), as the repository folds them."""
+    aggregate: Any = None
+    for event in events:
+        aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+    return aggregate if isinstance(aggregate, Aggregate) else None
 
 
 def state_at(
@@ -44,17 +59,19 @@ def state_at(
     """The aggregate after ``version`` events, or as the system knew it at ``as_of``.
 
     NotFound when there is no such aggregate, when it did not exist yet at ``as_of``, or when it
-    has fewer than ``version`` events.
+    has fewer than ``version`` events. The aggregate's events are read once (issue 11).
     """
-    current = application.get_as(cls, aggregate_id, what)
+    events = application.history(aggregate_id)
+    first = fold(events[:1])  # its class is its first event's
+    if not isinstance(first, cls):
+        raise NotFound(what, aggregate_id)
+    current = events[-1].originator_version
     if as_of is not None:
-        version = version_as_of(application, aggregate_id, as_of)
+        version = known_at(events, as_of)
         if version == 0:
             raise NotFound(f"{what} (as of {as_of.isoformat()})", aggregate_id)
-    if version is None or version == current.version:
-        return current
-    if version > current.version:
-        raise NotFound(f"{what} version {version} (it has {current.version})", aggregate_id)
-    found: Aggregate = application.repository.get(aggregate_id, version=version)
+    if version is not None and version > current:
+        raise NotFound(f"{what} version {version} (it has {current})", aggregate_id)
+    found = fold(events[: version or current])
     assert isinstance(found, cls)
     return found

@@ -12,6 +12,7 @@ a ``stores`` mark narrows the stores of a test further.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
@@ -20,9 +21,11 @@ from pathlib import Path
 import psycopg
 import pytest
 import structlog
+import uvicorn
 from psycopg import sql
 
 from adapters.store import MEMORY_URL
+from api.app import create_app
 from domain.context import Role
 from memberflow.bootstrap import Memberflow, build
 from memberflow.settings import Settings
@@ -142,6 +145,22 @@ def world(memberflow: Memberflow, clock: FixedClock) -> World:
 def read_models(memberflow: Memberflow) -> ReadModels:
     """The read models the composition root built beside ``memberflow``."""
     return memberflow.read_models
+
+
+@pytest.fixture
+def server(memberflow: Memberflow) -> Iterator[str]:
+    """The service in a real uvicorn server on a loopback port, for clients on threads of their
+    own: its base URL."""
+    config = uvicorn.Config(create_app(memberflow), host="127.0.0.1", port=0, log_config=None)
+    live = uvicorn.Server(config)
+    thread = threading.Thread(target=live.run, daemon=True)
+    thread.start()
+    while not live.started:
+        threading.Event().wait(0.01)
+    host, port = live.servers[0].sockets[0].getsockname()[:2]
+    yield f"http://{host}:{port}"
+    live.should_exit = True
+    thread.join(timeout=5)
 
 
 @pytest.fixture

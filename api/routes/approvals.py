@@ -83,7 +83,7 @@ def get_inbox(
     model = read_models.model(InboxModel.name)
     assert isinstance(model, InboxModel)
     organizations = read_models.model(OrganizationsModel.name)
-    with read_models.database.transaction(write=False) as tx:
+    with read_models.query() as tx:
         rows, count = inbox(
             model,
             tx,

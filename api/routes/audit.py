@@ -18,9 +18,12 @@ from api.history import event_out
 from api.reads import Page, ReadModelsDep
 from api.schemas import EventOut
 from domain.access import Action, Where, where
+from domain.admission.case import AdmissionCase
 from domain.audit import AccessAction, AccessScope
 from domain.bounds import PAGE_MAX, PER_PAGE_MAX, TITLE_MAX
 from domain.context import Actor
+from domain.elections.election import Election
+from domain.errors import NotFound
 from domain.findings import Finding
 from domain.identity import sees_id_number
 from domain.timeline import TimelineEntry, case_timeline, election_timeline
@@ -30,6 +33,7 @@ from projections.follower import tracked_position
 from projections.organizations import OrganizationsModel
 from projections.service import ReadModels
 from services.access import record_access
+from services.as_of import fold
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 
@@ -102,9 +106,11 @@ def case_timeline_view(
 ) -> Timeline:
     """Every event of the case in order, with its metadata, the rules checked and the findings
     it raised."""
-    case = memberflow.membership.case(case_id)
+    events = memberflow.membership.history(case_id)  # read once: the case is their fold
+    case = fold(events)
+    if not isinstance(case, AdmissionCase):
+        raise NotFound("admission case", case_id)
     readable(memberflow, actor, *case_places(case), action=Action.AUDIT)
-    events = memberflow.membership.history(case_id)
     entries = case_timeline(events, memberflow.settings.policy)
     timeline = _timeline("case", case_id, entries, sees_id_number(actor, case.branch_id))
     _viewed(memberflow, actor, request_id, "case", case_id)
@@ -117,9 +123,11 @@ def election_timeline_view(
 ) -> Timeline:
     """Every event of the election in order, with its metadata, the rules checked and the
     findings it raised."""
-    election = memberflow.organizations.election(election_id)
+    events = memberflow.organizations.history(election_id)  # read once: the election folds them
+    election = fold(events)
+    if not isinstance(election, Election):
+        raise NotFound("election", election_id)
     readable(memberflow, actor, election.organization_id, action=Action.AUDIT)
-    events = memberflow.organizations.history(election_id)
     entries = election_timeline(events, memberflow.settings.policy)
     timeline = _timeline("election", election_id, entries)
     _viewed(memberflow, actor, request_id, "election", election_id)
@@ -151,7 +159,7 @@ def access_log_view(
     query = AccessQuery(
         actor, action.value if action else None, subject, from_, to, _readers(read_models, reader)
     )
-    with read_models.database.transaction(write=False) as tx:
+    with read_models.query() as tx:
         # Where it stands first: the rows read next reflect at least these positions.
         positions = {source: tracked_position(tx, model.name, source) for source in model.follows}
         found, count = access_log(

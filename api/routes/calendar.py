@@ -57,7 +57,7 @@ def elections_calendar(
     )
     model = read_models.model(OrganizationsModel.name)
     assert isinstance(model, OrganizationsModel)
-    with read_models.database.transaction(write=False) as tx:
+    with read_models.query() as tx:
         rows, count = calendar(
             model,
             tx,

@@ -87,7 +87,7 @@ def pipeline_dashboard(
     organizations = read_models.model(OrganizationsModel.name)
     assert isinstance(model, PipelineModel)
     day = today(memberflow.clock)
-    with read_models.database.transaction(write=False) as tx:
+    with read_models.query() as tx:
         figures = pipeline(
             model,
             tx,

@@ -67,7 +67,7 @@ def list_findings(
     model = read_models.model(FindingsModel.name)
     organizations = read_models.model(OrganizationsModel.name)
     assert isinstance(model, FindingsModel)
-    with read_models.database.transaction(write=False) as tx:
+    with read_models.query() as tx:
         rows, count = query_findings(
             model,
             organizations.names["organizations"],
