@@ -75,7 +75,7 @@ ENDPOINTS: dict[tuple[str, str], Action] = {
 PUBLIC = {"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc", "/metrics"}
 
 
-def authorized(request: Request, actor: CurrentActor) -> Actor:
+async def authorized(request: Request, actor: CurrentActor) -> Actor:
     """The actor, if the policy lets its role do what this endpoint does (403 otherwise)."""
     check_role(ENDPOINTS[(request.method, request.scope["route"].path)], actor)
     return actor

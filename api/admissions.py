@@ -167,7 +167,7 @@ def case_public(
         basis=case.basis,
         branch_id=case.branch_id,
         earlier_case_id=case.earlier_case_id,
-        approving_committee_id=memberflow.organizations.approving_committee(case.branch_id).id,
+        approving_committee_id=memberflow.organizations.approving_committee_id(case.branch_id),
         completed_steps=[
             RecordedStep(
                 number=r.number,

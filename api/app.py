@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import re
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib.metadata import version
 
-import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
 from api import errors, openapi
 from api.access import check_routes
 from api.limits import BodyLimit
+from api.request_ids import RequestIds
 from api.routes import admissions, calendar, elections, health, members, organizations, rules
 from api.routes.approvals import router as approvals_router
 from api.routes.audit import router as audit_router
@@ -25,12 +22,6 @@ from api.routes.dashboard import router as dashboard_router
 from api.routes.findings import router as findings_router
 from memberflow.bootstrap import Memberflow
 from projections.service import InProcessRunner
-
-log = structlog.get_logger("memberflow.http")
-
-# A request id travels into every event's context and every log line: a client may choose it,
-# but only as a short token, never as text that could carry anything else.
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:\-]{1,128}")
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -82,26 +73,5 @@ def create_app(memberflow: Memberflow) -> FastAPI:
     check_routes(app)  # every endpoint has its row in the access policy
     openapi.install(app)
     app.add_middleware(BodyLimit, max_bytes=memberflow.settings.max_body_bytes)
-    app.middleware("http")(_bind_request_id)  # outermost, so that every answer carries the id
+    app.add_middleware(RequestIds)  # outermost, so that every answer carries the id
     return app
-
-
-async def _bind_request_id(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    sent = request.headers.get("x-request-id", "")
-    request_id = sent if _REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
-    request.state.request_id = request_id
-    structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(request_id=request_id)
-    started = time.perf_counter()
-    response = await call_next(request)
-    response.headers["x-request-id"] = request_id
-    log.info(
-        "http.request",
-        method=request.method,
-        path=request.url.path,
-        status=response.status_code,
-        ms=round((time.perf_counter() - started) * 1000, 1),
-    )
-    return response

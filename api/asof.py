@@ -89,12 +89,14 @@ def viewed_at(
     version: int | None,
     actor: Actor,
     request_id: str,
+    current: A | None = None,
 ) -> A:
-    """The aggregate now, or as of a time or version — and then the read is recorded."""
+    """The aggregate now (``current``, when the caller has read it already), or as of a time or
+    version — and then the read is recorded."""
     if as_of is not None and version is not None:
         raise HTTPException(422, "give as_of or version, not both")
     if as_of is None and version is None:
-        return application.get_as(cls, aggregate_id, what)
+        return current if current is not None else application.get_as(cls, aggregate_id, what)
     found = state_at(application, cls, aggregate_id, what, as_of=as_of, version=version)
     scope = AccessScope(kind=kind, id=str(aggregate_id), as_of=as_of, version=version)
     record_access(memberflow.bus, actor, AccessAction.AS_OF, scope, request_id)

@@ -9,7 +9,6 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import Unauthorized
 from domain.context import Actor, Role
-from domain.organizations import Organization
 from memberflow.bootstrap import Memberflow
 from services.tokens import InvalidToken, KeysUnavailable, actor_from
 
@@ -18,7 +17,9 @@ bearer = HTTPBearer(
 )
 
 
-def get_memberflow(request: Request) -> Memberflow:
+# The dependencies that only look at the request are ``async``: FastAPI runs a plain ``def`` in the
+# thread pool, a hop there and back for every request (issue 11, docs/PERFORMANCE.md).
+async def get_memberflow(request: Request) -> Memberflow:
     memberflow: Memberflow = request.app.state.memberflow
     return memberflow
 
@@ -26,7 +27,7 @@ def get_memberflow(request: Request) -> Memberflow:
 MemberflowDep = Annotated[Memberflow, Depends(get_memberflow)]
 
 
-def get_request_id(request: Request) -> str:
+async def get_request_id(request: Request) -> str:
     request_id: str = request.state.request_id
     return request_id
 
@@ -57,7 +58,7 @@ def _check_organization(memberflow: Memberflow, actor: Actor) -> None:
         if actor.role is not Role.ADMIN:  # actor_from refuses these already
             raise Unauthorized("only an admin token may carry no organization")
         return
-    if memberflow.organizations.find(Organization, actor.organization_id) is None:
+    if not memberflow.organizations.registered(actor.organization_id):
         raise Unauthorized(
             f"the token's organization {actor.organization_id} is not a registered organization"
         )

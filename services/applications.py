@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from typing import Any, TypeVar
 from uuid import UUID
@@ -91,6 +91,14 @@ class Organizations(MemberflowApplication):
 
     name = "organizations"
 
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        super().__init__(env)
+        # What never changes once an organization is registered — its place in the tree, its kind
+        # and its power to approve — kept once found, so that checking jurisdiction and finding
+        # the approving committee reads nothing after the first time (issue 11).
+        self._ancestry: dict[UUID, tuple[UUID, ...]] = {}
+        self._committees: dict[UUID, UUID] = {}
+
     def organization(self, organization_id: UUID) -> Organization:
         return self.get_as(Organization, organization_id, "organization")
 
@@ -106,6 +114,34 @@ class Organizations(MemberflowApplication):
 
     def approving_committee(self, organization_id: UUID) -> Organization:
         return org_rules.approving_committee(self.lineage(organization_id))
+
+    def ancestry(self, organization_id: UUID) -> tuple[UUID, ...]:
+        """The ids of the organization and its ancestors, up to the root (the tree never moves:
+        an organization's parent is set when it is registered)."""
+        found = self._ancestry.get(organization_id)
+        if found is None:
+            parent_id = self.organization(organization_id).parent_id
+            found = (organization_id, *(self.ancestry(parent_id) if parent_id else ()))
+            self._ancestry[organization_id] = found
+        return found
+
+    def registered(self, organization_id: UUID) -> bool:
+        """Whether an organization of this id is registered (kept once found: an organization is
+        never removed)."""
+        try:
+            self.ancestry(organization_id)
+        except NotFound:
+            return False
+        return True
+
+    def approving_committee_id(self, organization_id: UUID) -> UUID:
+        """The id of ``approving_committee`` (O-1): neither the tree nor an organization's kind
+        or power to approve ever changes."""
+        found = self._committees.get(organization_id)
+        if found is None:
+            found = self.approving_committee(organization_id).id
+            self._committees[organization_id] = found
+        return found
 
 
 class Membership(MemberflowApplication):

@@ -61,7 +61,7 @@ def within(actor: Actor, subject: UUID, organizations: Organizations, *, own: bo
         return False
     if own:
         return subject == actor.organization_id
-    return any(o.id == actor.organization_id for o in organizations.lineage(subject))
+    return actor.organization_id in organizations.ancestry(subject)
 
 
 def action_of(command: c.Command) -> Action:

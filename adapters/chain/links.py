@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import struct
 from collections.abc import Sequence
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
@@ -36,11 +37,25 @@ def _int_bytes(value: int) -> bytes:
     return str(value).encode()
 
 
+_LENGTH = struct.Struct(">I").pack
+_INT = struct.Struct(">q").pack
+
+
 def _field(value: object) -> bytes:
     """One field, tagged with its type and prefixed by its length: no two different rows encode
     alike, even when someone stores a value of another type (SQLite columns are not typed)."""
+    # The types the stores hand back, first (``_tagged``'s bytes, without its checks: issue 11).
+    kind = type(value)
+    if kind is bytes:
+        data = cast(bytes, value)
+        return b"b" + _LENGTH(len(data)) + data
+    if kind is str:
+        data = cast(str, value).encode("utf-8", "surrogatepass")
+        return b"s" + _LENGTH(len(data)) + data
+    if kind is int and -(2**63) <= cast(int, value) < 2**63:
+        return b"i\x00\x00\x00\x08" + _INT(cast(int, value))
     tag, data = _tagged(value)
-    return tag + struct.pack(">I", len(data)) + data
+    return tag + _LENGTH(len(data)) + data
 
 
 def event_digest(
@@ -63,9 +78,11 @@ def genesis(key: bytes, app: str) -> bytes:
     return hmac.new(key, CHAIN_VERSION + b"\x00" + app.lower().encode(), hashlib.sha256).digest()
 
 
+_POSITION = struct.Struct(">Q").pack
+
+
 def next_link(key: bytes, previous: bytes, notification_id: int, digest: bytes) -> bytes:
-    message = previous + struct.pack(">Q", notification_id) + digest
-    return hmac.new(key, message, hashlib.sha256).digest()
+    return hmac.digest(key, previous + _POSITION(notification_id) + digest, "sha256")
 
 
 def link_rows(

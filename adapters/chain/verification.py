@@ -81,14 +81,37 @@ def verify_snapshot(
     recorder: ChainedRecorder, snapshot: Snapshot, signed: Position | None = None
 ) -> AppReport:
     key, app = recorder.chain_key, recorder.app_name
-    store = _Store.of(key, snapshot)
-    head, head_link, found = _walk(store, genesis(key, app))
+    intact = _intact(key, genesis(key, app), snapshot)
+    if intact is not None:
+        (head, head_link), found, events = intact, None, len(snapshot.events)
+    else:  # something is off: the walk finds the first break and tells what it is
+        store = _Store.of(key, snapshot)
+        head, head_link, found = _walk(store, genesis(key, app))
+        events = len(store.events)
     breaks = [found] if found else []
     if signed is not None:
         found = _check_signed(key, app, snapshot.events, signed)
         if found is not None:
             breaks.append(found)
-    return AppReport(app, len(store.events), head, head_link, tuple(breaks))
+    return AppReport(app, events, head, head_link, tuple(breaks))
+
+
+def _intact(key: bytes, start: bytes, snapshot: Snapshot) -> tuple[int, bytes] | None:
+    """The head and its link when every event is linked in order at its own position and every
+    link holds (the common case, in one pass: issue 11); None at the first thing that is off."""
+    if len(snapshot.events) != len(snapshot.links):
+        return None
+    head, link = 0, start
+    for (n, digest), (m, stored_digest, stored_link) in zip(
+        snapshot.events, snapshot.links, strict=True
+    ):
+        link = next_link(key, link, n, digest)
+        if n != m or n <= head or stored_digest != digest:
+            return None
+        if not hmac.compare_digest(link, stored_link):
+            return None
+        head = n
+    return head, link
 
 
 @dataclass(frozen=True)

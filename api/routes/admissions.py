@@ -32,7 +32,9 @@ router = APIRouter(prefix="/admissions", tags=["admissions"])
 def _handle(memberflow: Memberflow, command: Command, actor: Actor, request_id: str) -> CasePublic:
     """Hand a command about a case to the bus; answer with the case as the write left it."""
     outcome = memberflow.bus.handle(command, actor=actor, request_id=request_id)
-    case = memberflow.membership.case(outcome.subject_id)
+    case = outcome.subject  # as the write left it: no need to read it again
+    if not isinstance(case, AdmissionCase):
+        case = memberflow.membership.case(outcome.subject_id)
     return case_public(case, memberflow, actor, outcome.position)
 
 
@@ -60,7 +62,8 @@ def get_case(
 ) -> CasePublic:
     """The case now, or as the system knew it at ``as_of`` or after ``version`` events (a read
     that is recorded in the access log, docs/audit.md)."""
-    readable(memberflow, actor, memberflow.membership.case(case_id).branch_id)
+    now = memberflow.membership.case(case_id)
+    readable(memberflow, actor, now.branch_id)
     case = viewed_at(
         memberflow,
         memberflow.membership,
@@ -72,6 +75,7 @@ def get_case(
         version=version,
         actor=actor,
         request_id=request_id,
+        current=now,
     )
     if as_of is None and version is None:  # as of a time or version: recorded by viewed_at
         memberflow.reads.read(actor, "case", case_id, request_id)  # queued, off the request path

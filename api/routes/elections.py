@@ -53,7 +53,8 @@ def get_election(
 ) -> ElectionPublic:
     """The election now, or as the system knew it at ``as_of`` or after ``version`` events (a
     read that is recorded in the access log, docs/audit.md)."""
-    readable(memberflow, actor, memberflow.organizations.election(election_id).organization_id)
+    now = memberflow.organizations.election(election_id)
+    readable(memberflow, actor, now.organization_id)
     election = viewed_at(
         memberflow,
         memberflow.organizations,
@@ -65,6 +66,7 @@ def get_election(
         version=version,
         actor=actor,
         request_id=request_id,
+        current=now,
     )
     return election_public(election, memberflow)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from domain.admission import checks, sequence, windows
 from domain.admission.checks import Check, Readiness
@@ -416,6 +417,7 @@ BY_EVENT = {slug: step for step in STEPS for slug in step.event_slugs}
 FIRST = STEPS[0]
 
 
+@cache  # the records never change: F-ORDER asks this for every pair of steps of every case
 def prerequisites(number: int) -> frozenset[int]:
     """Every step that ``number`` depends on, directly or through another step."""
     found: set[int] = set()

@@ -30,7 +30,7 @@ from services.handlers.unit import Changes, Handler, Unit
 
 def submit_application(command: SubmitApplication, unit: Unit) -> Changes:
     branch = _branch(command.branch_id, unit)
-    unit.organizations.approving_committee(branch.id)  # O-1: someone must be able to approve
+    unit.organizations.approving_committee_id(branch.id)  # O-1: someone must be able to approve
     applicant = command.applicant
     identity.required(applicant.id_number, "applicant.id_number")  # O-4
     context = unit.context(command.entry)
@@ -158,7 +158,7 @@ def _case(case_id: UUID, expected_version: int | None, unit: Unit) -> AdmissionC
 def _facts(case: AdmissionCase, details: StepDetails, unit: Unit) -> Facts:
     return Facts(
         today=unit.today,
-        approving_committee_id=unit.organizations.approving_committee(case.branch_id).id,
+        approving_committee_id=unit.organizations.approving_committee_id(case.branch_id),
         members={m: unit.membership.find(Member, m) for m in _referenced_members(details)},
         policy=unit.policy,
     )

@@ -41,11 +41,16 @@ class _Subtree:
     def holds(self, org_id: UUID) -> bool:
         if org_id not in self.under:
             try:
-                lineage = self.organizations.lineage(org_id)
+                ancestry = self.organizations.ancestry(org_id)
             except NotFound:
-                lineage = []
-            self.under[org_id] = any(o.id == self.root_id for o in lineage)
+                ancestry = ()
+            self.under[org_id] = self.root_id in ancestry
         return self.under[org_id]
+
+    def may_hold(self, places: set[UUID] | None) -> bool:
+        """Whether a subject whose events name these places may lie in the subtree (None: not
+        known without rebuilding it)."""
+        return places is None or any(self.holds(place) for place in places)
 
 
 def replay(
@@ -72,8 +77,12 @@ def replay(
         scanned += read
         tell("scan", scanned, sum(heads.values()))
 
-    case_ids = originators(membership, AdmissionCase, heads[membership.name], scanning)
-    election_ids = originators(organizations, Election, heads[organizations.name], scanning)
+    # Only the subjects whose events name a place in the subtree can lie in it: the others are
+    # not rebuilt (issue 11: a branch of a city is replayed without folding the whole city).
+    named = originators(membership, AdmissionCase, heads[membership.name], scanning)
+    case_ids = [i for i, places in named.items() if subtree.may_hold(places)]
+    named = originators(organizations, Election, heads[organizations.name], scanning)
+    election_ids = [i for i, places in named.items() if subtree.may_hold(places)]
     done, subjects = count(1), len(case_ids) + len(election_ids)
 
     def rebuilt() -> None:
