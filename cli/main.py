@@ -7,6 +7,7 @@ from uuid import UUID
 
 import typer
 import uvicorn
+from fastapi import FastAPI
 
 import demo
 from api.app import create_app
@@ -14,6 +15,8 @@ from cli.audit import audit_cli
 from cli.projections import projections_cli
 from cli.session import open_memberflow, opened
 from cli.store import store_cli
+from demo import city
+from demo.city import CityPlan
 from domain.context import Role
 from memberflow.settings import Settings
 from services import tokens
@@ -28,10 +31,40 @@ cli.add_typer(store_cli, name="store")
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="server processes (more than one: PostgreSQL only)")
+    ] = 1,
 ) -> None:
     """Run the HTTP service on the configured store."""
-    app = create_app(open_memberflow())  # the app closes memberflow when it stops
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+    if workers == 1:
+        app = create_app(open_memberflow())  # the app closes memberflow when it stops
+        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+        return
+    if (kind := Settings().store_kind) != "postgresql":
+        raise typer.BadParameter(_ONE_PROCESS[kind], param_hint="--workers")
+    # Each worker process builds its own memberflow from the settings (``service``).
+    uvicorn.run(
+        "cli.main:service",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+    )
+
+
+_ONE_PROCESS = {
+    "sqlite": "the embedded SQLite store serves from one process (SQLite has one writer, and one "
+    "process saves the commands arriving together in one transaction); for more processes set "
+    "MEMBERFLOW_DATABASE_URL to PostgreSQL",
+    "memory": "the in-memory store lives in one process",
+}
+
+
+def service() -> FastAPI:
+    """The HTTP service on the configured store: what each ``serve --workers`` process runs."""
+    return create_app(open_memberflow())
 
 
 @cli.command()
@@ -59,16 +92,44 @@ def token(
 
 @cli.command("demo-data")
 def demo_data(
-    members: Annotated[int, typer.Option(help="how many members to register")] = 300,
-    cases: Annotated[int, typer.Option(help="how many admission cases to open")] = 60,
+    members: Annotated[
+        int | None, typer.Option(help="how many members to register (demo; default 300)")
+    ] = None,
+    cases: Annotated[
+        int | None, typer.Option(help="how many admission cases to open (demo; default 60)")
+    ] = None,
+    scale: Annotated[
+        str,
+        typer.Option(
+            help="demo: a small setting; city: a city like the seeds' (about a million events, "
+            "minutes; docs/PERFORMANCE.md); a number: that share of the city (0.01)"
+        ),
+    ] = "demo",
+    seed: Annotated[int, typer.Option(help="the city's random seed")] = 1,
 ) -> None:
-    """Fill the configured store with a small realistic setting (skipped if it is not empty)."""
+    """Fill the configured store: a small realistic setting (skipped if the store is not empty),
+    or a city at scale (only into an empty store)."""
+    if scale == "demo":
+        with opened(quiet=True) as memberflow:
+            try:
+                summary = demo.fill(memberflow, members=members or 300, cases=cases or 60)
+            except ValueError as error:
+                raise typer.BadParameter(str(error)) from None
+        typer.echo(summary.describe())
+        return
+    if members is not None or cases is not None:
+        raise typer.BadParameter("a city's size is its --scale", param_hint="--members/--cases")
+    try:
+        share = 1.0 if scale == "city" else float(scale)
+        CityPlan.at(share)
+    except ValueError:
+        raise typer.BadParameter("demo, city or a positive number", param_hint="--scale") from None
     with opened(quiet=True) as memberflow:
         try:
-            summary = demo.fill(memberflow, members=members, cases=cases)
-        except ValueError as error:
-            raise typer.BadParameter(str(error)) from None
-    typer.echo(summary.describe())
+            typer.echo(city.generate(memberflow, scale=share, seed=seed).describe())
+        except city.StoreNotEmpty as refused:
+            typer.echo(str(refused), err=True)
+            raise typer.Exit(1) from None
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -56,13 +56,13 @@ def case_threads(
     threads = []
     for script in scripts(cases):
         branch = rng.choice(tree.branches)
-        writer = _CaseWriter(script, branch, registry, rng, names.new(), names.id_number)
+        writer = CaseWriter(script, branch, registry, rng, names.new(), names.id_number)
         threads.append(writer.thread(today_))
     return threads
 
 
 @dataclass
-class _CaseWriter:
+class CaseWriter:
     """Turns a script into dated moves for one applicant in one branch."""
 
     script: Script
@@ -74,14 +74,20 @@ class _CaseWriter:
     _vouchers: list[UUID] = field(default_factory=list)
 
     def thread(self, today_: date) -> Thread:
-        entered = self._entry_days()
         # The last entry falls a few days to weeks before today.
-        applied_on = today_ - timedelta(days=max(entered, default=0) + self.rng.randint(3, 45))
-        moves = [self._submission(applied_on)]
-        for beat, day in zip(self.script.beats, entered, strict=True):
+        applied_on = self.last_applied_on(today_) - timedelta(days=self.rng.randint(3, 45))
+        return Thread(list(self.moves(applied_on)), is_case=True)
+
+    def last_applied_on(self, today_: date) -> date:
+        """The latest application day whose script is entered in full by ``today_``."""
+        return today_ - timedelta(days=max(self._entry_days(), default=0))
+
+    def moves(self, applied_on: date) -> Iterator[Move]:
+        """The script's moves for an application on ``applied_on``, each made when asked for."""
+        yield self._submission(applied_on)
+        for beat, day in zip(self.script.beats, self._entry_days(), strict=True):
             on, recorded_on = applied_on + timedelta(beat.day), applied_on + timedelta(day)
-            moves.append(Move(recorded_on, self._actor(beat), self._command(beat, on)))
-        return Thread(moves, is_case=True)
+            yield Move(recorded_on, self._actor(beat), self._command(beat, on))
 
     def _entry_days(self) -> list[int]:
         """The day each beat is entered: never before an earlier beat was (a case is written in

@@ -10,7 +10,8 @@ term it was serving when the system went live.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from demo.setting import WORKING_COMMITTEE_BRANCH
@@ -132,6 +133,7 @@ class Planner:
     live_on: date
     policy: Policy
     rng: random.Random
+    plots: Mapping[str, str] = field(default_factory=lambda: STORIES)  # by organization name
 
     @property
     def lead(self) -> int:
@@ -141,7 +143,7 @@ class Planner:
         years = term_years(kind, self.policy)
         if years is None:
             return None  # a working committee's term is not kept here
-        plot = STORIES.get(name, "current" if kind is OrgKind.PRIMARY_COMMITTEE else "completed")
+        plot = self.plots.get(name, "current" if kind is OrgKind.PRIMARY_COMMITTEE else "completed")
         today_, rng = self.today, self.rng
         if plot == "current":
             started_on = self.live_on - timedelta(days=rng.randint(200, 500))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
@@ -69,7 +69,7 @@ def election_threads(tree: Tree, registry: Registry, planner: Planner) -> list[T
         decider = tree.officials[node.parent_id]
         own: list[Thread] = []
         for planned in node.story.elections:
-            writer = _ElectionWriter(node, decider, pool, members, planner.rng)
+            writer = ElectionWriter(node, decider, pool, members, planner.rng)
             if writer.seats or set(planned.actions) <= REQUEST_ONLY:
                 own.append(writer.thread(planned, planner.lead))
             # else too few members with rights to elect anyone: the term runs out
@@ -82,7 +82,7 @@ def election_threads(tree: Tree, registry: Registry, planner: Planner) -> list[T
 
 
 @dataclass
-class _ElectionWriter:
+class ElectionWriter:
     """Turns a planned election into dated moves: the organization's own officer requests,
     nominates and reports; the parent's committee official decides (E-2.1, E-4.1, E-8.1)."""
 
@@ -116,11 +116,14 @@ class _ElectionWriter:
         return 0 if self.seats <= 1 else 2 if self.seats >= 7 else 1
 
     def thread(self, planned: Planned, lead_months: int) -> Thread:
+        return Thread(list(self.moves(planned, lead_months)), is_election=True)
+
+    def moves(self, planned: Planned, lead_months: int) -> Iterator[Move]:
+        """The election's moves, each made when asked for."""
         dates = planned.dates(lead_months)
-        moves = [self._request(planned, dates[0])]
+        yield self._request(planned, dates[0])
         for action, on in zip(planned.actions[1:], dates[1:], strict=True):
-            moves.append(self._move(action, on))
-        return Thread(moves, is_election=True)
+            yield self._move(action, on)
 
     def _request(self, planned: Planned, on: date) -> Move:
         asked = max(1, self.seats) + (2 if "request_rejected" in planned.actions else 0)

@@ -64,6 +64,34 @@ def _probationary_count(count: int) -> int:
     return min(count // 2, max(2, count // 30))
 
 
+def imported(
+    branch_id: UUID,
+    standing: Standing,
+    rng: random.Random,
+    names: Names,
+    on: date,
+    *,
+    id_known: bool,
+) -> RegisterMember:
+    """A full member of many years, imported from the paper registry when the system went live
+    on ``on``. O-4: a few old paper records lack the ID number (``id_known``); the registry then
+    knows the member by name, birth date and branch."""
+    joined = on - timedelta(days=rng.randint(2 * 365, 32 * 365))
+    birth = joined - timedelta(days=rng.randint(20 * 365, 34 * 365))
+    return RegisterMember(
+        branch_id,
+        names.new(),
+        birth,
+        MemberStatus.FULL,
+        joined,
+        add_years(joined, 1),
+        standing.rights_suspended,
+        standing.under_party_probation,
+        Entry(on, comment="系统上线时导入"),
+        names.id_number(birth) if id_known else None,
+    )
+
+
 def import_members(
     runner: Runner,
     tree: Tree,
@@ -78,23 +106,7 @@ def import_members(
     ordered = sorted(standings, key=lambda s: not s.has_rights)
     for index, standing in enumerate(ordered):
         branch = tree.branches[index % len(tree.branches)]
-        joined = on - timedelta(days=rng.randint(2 * 365, 32 * 365))
-        birth = joined - timedelta(days=rng.randint(20 * 365, 34 * 365))
-        # O-4: a few old paper records lack the ID number; the registry then knows the member by
-        # name, birth date and branch.
-        id_number = None if index % 15 == 14 else names.id_number(birth)
-        command = RegisterMember(
-            branch.id,
-            names.new(),
-            birth,
-            MemberStatus.FULL,
-            joined,
-            add_years(joined, 1),
-            standing.rights_suspended,
-            standing.under_party_probation,
-            Entry(on, comment="系统上线时导入"),
-            id_number,
-        )
+        command = imported(branch.id, standing, rng, names, on, id_known=index % 15 != 14)
         member_id = runner.run(command, ADMIN, on)
         registry.members[branch.id] += 1
         if standing.has_rights:

@@ -16,6 +16,7 @@ from domain.elections.values import ElectionStatus
 from domain.organizations import Organization, OrgKind
 from memberflow.bootstrap import Memberflow
 from services.clock import today
+from tests.support.elections import EVERY_STATE, election_state
 
 
 def _organizations(memberflow: Memberflow, summary: demo.DemoSummary) -> list[Organization]:
@@ -28,35 +29,6 @@ def _cases(memberflow: Memberflow, summary: demo.DemoSummary) -> list[AdmissionC
 
 def _elections(memberflow: Memberflow, summary: demo.DemoSummary) -> list[Election]:
     return [memberflow.organizations.election(i) for i in summary.election_ids]
-
-
-def _state(election: Election) -> str:
-    """Where an election stands: its status once closed, else its last step, a ballot told apart
-    by whether it left a seat open."""
-    if election.status is not ElectionStatus.OPEN:
-        return election.status.value
-    if not election.records:
-        return "election_requested"
-    last = election.records[-1].slug
-    if last == "election_held":
-        return "second_round_needed" if election.open_seats else "seats_filled"
-    return last
-
-
-EVERY_STATE = {
-    "election_requested",
-    "rejected",
-    "election_request_approved",
-    "candidates_nominated",
-    "candidate_list_approved",
-    "candidate_list_rejected",
-    "second_round_needed",
-    "seats_filled",
-    "officers_elected",
-    "results_reported",
-    "officers_rejected",
-    "completed",
-}
 
 
 def _positions(memberflow: Memberflow) -> tuple[int | None, int | None]:
@@ -92,7 +64,7 @@ def test_demo_data_shows_every_election_state_and_every_kind_of_term(
 
     elections = _elections(memberflow, summary)
     assert len(elections) == summary.elections
-    assert {_state(e) for e in elections} == EVERY_STATE
+    assert {election_state(e) for e in elections} == EVERY_STATE
     assert Counter(e.status for e in elections) == {
         ElectionStatus.COMPLETED: summary.elections_completed,
         ElectionStatus.OPEN: summary.elections_under_way,
