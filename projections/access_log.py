@@ -79,6 +79,7 @@ class AccessQuery:
 class AccessLogModel(ReadModel):
     name = "access_log"
     follows = ("audit",)
+    aggregates = (Access,)
     tables: ClassVar[dict[str, str]] = {
         "access_log": (
             "position BIGINT PRIMARY KEY, id TEXT NOT NULL, action TEXT NOT NULL, "

@@ -39,6 +39,7 @@ REMEMBERED = 20_000  # subjects whose rows the model remembers
 class FindingsModel(ReadModel):
     name = "findings"
     follows = ("membership", "organizations")
+    aggregates = (AdmissionCase, Election, Organization)
     tables: ClassVar[dict[str, str]] = {
         "findings": (
             "id TEXT PRIMARY KEY, origin TEXT NOT NULL, subject_type TEXT NOT NULL, "

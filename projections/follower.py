@@ -17,7 +17,7 @@ writing one statement at a time, which names it.
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,14 +94,27 @@ def _advance(tx: Transaction, projection: str, source: str, before: int, after: 
 
 
 class AggregateCache:
-    """The aggregates of recent events, kept current by applying each event as it comes."""
+    """The aggregates of recent events, kept current by applying each event as it comes.
 
-    def __init__(self, source: MemberflowApplication, size: int = 2048) -> None:
+    Only the aggregates of ``kinds`` (what the models read, ``ReadModel.aggregates``): the others'
+    events are applied with no aggregate, so that nobody folds — or reads from the store, when it
+    has left the cache — an aggregate that no model looks at (a city's members and people)."""
+
+    def __init__(
+        self,
+        source: MemberflowApplication,
+        kinds: Iterable[type[Aggregate]],
+        size: int = 2048,
+    ) -> None:
         self.source = source
+        self.kinds = tuple(kinds)
         self.size = size
         self.cache: OrderedDict[Any, Aggregate] = OrderedDict()
+        self._wanted: dict[type, bool] = {}  # by event class: is its aggregate one of ``kinds``?
 
     def after(self, event: Event) -> Aggregate | None:
+        if not self._of_kinds(type(event)):
+            return None
         cached = self.cache.pop(event.originator_id, None)
         if cached is not None and cached.version == event.originator_version - 1:
             aggregate = event.mutate(cached)  # type: ignore[attr-defined]
@@ -116,6 +129,19 @@ class AggregateCache:
             self.cache.popitem(last=False)
         result: Aggregate | None = aggregate
         return result
+
+    def _of_kinds(self, event_class: type) -> bool:
+        """Whether events of this class belong to an aggregate of ``kinds``: they are declared
+        inside its class (``AdmissionCase.StepRecorded``)."""
+        wanted = self._wanted.get(event_class)
+        if wanted is None:
+            owner = event_class.__qualname__.rpartition(".")[0]
+            wanted = any(
+                kind.__module__ == event_class.__module__ and kind.__qualname__ == owner
+                for kind in self.kinds
+            )
+            self._wanted[event_class] = wanted
+        return wanted
 
     def forget(self) -> None:
         self.cache.clear()
@@ -133,7 +159,9 @@ class Follower:
         self.database = database
         self.sources = {name: applications[name] for name in model.follows}
         self.tracking_name = tracking_name or model.name
-        self.aggregates = {name: AggregateCache(app) for name, app in self.sources.items()}
+        self.aggregates = {
+            name: AggregateCache(app, model.aggregates) for name, app in self.sources.items()
+        }
         # Where this process last saw or left the model in each log: a position found elsewhere
         # means another process wrote its tables, and what the model remembers is forgotten.
         self.reached: dict[str, int] = {}

@@ -37,6 +37,7 @@ REMEMBERED = 50_000  # items whose last row the model remembers
 class InboxModel(ReadModel):
     name = "inbox"
     follows = ("membership", "organizations", "approvals")
+    aggregates = (AdmissionCase, Election, ApprovalItem)
     tables: ClassVar[dict[str, str]] = {
         "inbox_items": (
             "item_key TEXT PRIMARY KEY, kind TEXT NOT NULL, subject_type TEXT NOT NULL, "

@@ -46,6 +46,9 @@ class ReadModel(ABC):
 
     name: ClassVar[str]
     follows: ClassVar[tuple[str, ...]]  # the applications whose logs it follows
+    # The aggregates whose state ``process`` reads: the events of any other aggregate reach it
+    # with ``aggregate`` None, and nobody folds what no model looks at.
+    aggregates: ClassVar[tuple[type[Aggregate], ...]]
     tables: ClassVar[dict[str, str]]  # table → column definitions
     indexes: ClassVar[tuple[str, ...]] = ()  # "table (column, …)"
 

@@ -24,6 +24,7 @@ from projections.model import Event, ReadModel
 class OrganizationsModel(ReadModel):
     name = "organizations"
     follows = ("organizations",)
+    aggregates = (Organization, Election)
     tables: ClassVar[dict[str, str]] = {
         "organizations": (
             "id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, parent_id TEXT, "

@@ -36,7 +36,12 @@ class Pack:
         self.database = database
         sources = sorted({source for follower in followers for source in follower.sources})
         self.aggregates = {
-            source: AggregateCache(applications[source], cached) for source in sources
+            source: AggregateCache(
+                applications[source],
+                {kind for f in followers if source in f.sources for kind in f.model.aggregates},
+                cached,
+            )
+            for source in sources
         }
 
     def forget(self) -> None:

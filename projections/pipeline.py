@@ -28,6 +28,7 @@ from projections.organizations import subtree_cte
 class PipelineModel(ReadModel):
     name = "pipeline"
     follows = ("membership",)
+    aggregates = (AdmissionCase,)
     tables: ClassVar[dict[str, str]] = {
         "pipeline_cases": (
             "case_id TEXT PRIMARY KEY, branch_id TEXT NOT NULL, status TEXT NOT NULL, "
