@@ -26,7 +26,7 @@ from demo.elections import EXTENSION_MONTHS, EXTENSION_REASON, REQUEST_ONLY, Ele
 from demo.members import Registry
 from demo.runner import DemoClock, Move, Runner
 from demo.tree import Tree
-from domain.commands import Command, Entry, ExtendTerm, RequestElection, SubmitApplication
+from domain.commands import Command, Entry, ExtendTerm
 from domain.context import Actor
 
 
@@ -91,14 +91,7 @@ def play(runner: Runner, threads: list[Lazy]) -> None:
         thread = threads[i]
         move = waiting.pop(i) if i in waiting else next(thread.moves)
         assert move.recorded_on == on, "a thread's first move falls on its first day"
-        if callable(move.command):
-            assert thread.subject_id is not None, "a thread's first move opens its subject"
-            command = move.command(thread.subject_id)
-        else:
-            command = move.command
-        subject_id = runner.run(command, move.actor, move.recorded_on)
-        if isinstance(command, SubmitApplication | RequestElection):
-            thread.subject_id = subject_id
+        runner.play(move, thread)
         following = next(thread.moves, None)
         if following is not None:
             waiting[i] = following

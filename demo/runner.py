@@ -11,6 +11,7 @@ import heapq
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Protocol
 from uuid import UUID
 
 from rich.console import Console
@@ -55,6 +56,12 @@ class Thread:
     subject_id: UUID | None = None  # the case or the election its first move opens
 
 
+class Opened(Protocol):
+    """A thread whose first move opens the case or election its next moves are about."""
+
+    subject_id: UUID | None
+
+
 @dataclass
 class Runner:
     memberflow: Memberflow
@@ -69,7 +76,7 @@ class Runner:
         )
         return outcome.subject_id
 
-    def play(self, move: Move, thread: Thread) -> None:
+    def play(self, move: Move, thread: Opened) -> None:
         if callable(move.command):
             assert thread.subject_id is not None, "a thread's first move opens its subject"
             command = move.command(thread.subject_id)
