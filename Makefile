@@ -35,7 +35,7 @@ lint: $(INSTALLED)
 	$(VENV)/bin/mypy .
 
 test: lint
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n auto --dist worksteal
 
 test-fast: $(INSTALLED)
 	$(VENV)/bin/pytest tests/rules --store memory

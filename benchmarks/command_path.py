@@ -154,11 +154,11 @@ def run(options: Options) -> Report:
         try:
             report.add(measure("postgresql", f"{POSTGRES}?schema={schema}", cases))
         finally:
-            _drop(schema)
+            drop_schema(schema)
     return report
 
 
-def _drop(schema: str) -> None:
+def drop_schema(schema: str) -> None:
     with (
         contextlib.suppress(psycopg.OperationalError),
         psycopg.connect(POSTGRES, autocommit=True) as db,
