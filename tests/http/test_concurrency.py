@@ -7,7 +7,6 @@ clients on their own threads.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -16,7 +15,6 @@ from uuid import UUID
 import httpx2 as httpx
 import pytest
 
-from domain.admission.case import AdmissionCase
 from domain.context import Role
 from domain.errors import Conflict, RulesBroken
 from domain.members import Member, MemberStatus
@@ -49,24 +47,20 @@ def _post_assessment(base: str, world: World, case_id: UUID, request_id: str) ->
     return response.status_code
 
 
-def _make_readers_meet(
+def _make_writers_meet(
     memberflow: Memberflow, monkeypatch: pytest.MonkeyPatch, parties: int
 ) -> None:
-    """Hold the first reads of the case until all writers have read it: a forced race.
-
-    Later reads (the responses that show the case) pass straight through.
-    """
+    """Hold each command at its save until all of them have read the case and decided: a forced
+    race, whatever the load on the machine (both have the same version in hand)."""
     barrier = threading.Barrier(parties, timeout=10)
-    reads = iter(range(parties))
-    read: Callable[[UUID], AdmissionCase] = memberflow.membership.case
+    writer = memberflow.bus.writers[memberflow.membership.name]
+    save = writer.save
 
-    def read_then_wait(case_id: UUID) -> AdmissionCase:
-        case = read(case_id)
-        if next(reads, None) is not None:
-            barrier.wait()
-        return case
+    def meet_then_save(*aggregates: Any) -> Any:
+        barrier.wait()
+        return save(*aggregates)
 
-    monkeypatch.setattr(memberflow.membership, "case", read_then_wait)
+    monkeypatch.setattr(writer, "save", meet_then_save)
 
 
 def test_two_writers_on_one_case_one_wins_one_gets_409(
@@ -75,7 +69,7 @@ def test_two_writers_on_one_case_one_wins_one_gets_409(
     case_id = world.case_before(6)
     clock.set_day(date(2023, 10, 1))
     before = world.case(case_id).version
-    _make_readers_meet(world.memberflow, monkeypatch, parties=2)
+    _make_writers_meet(world.memberflow, monkeypatch, parties=2)
 
     with ThreadPoolExecutor(2) as pool:
         statuses = sorted(
