@@ -21,12 +21,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from demo.city_batch import Batches
-from demo.election_stories import Planner
-from demo.elections import EXTENSION_MONTHS, EXTENSION_REASON, REQUEST_ONLY, ElectionWriter
+from demo.election_stories import Planned, Planner
+from demo.elections import ElectionWriter, node_elections
 from demo.members import Registry
 from demo.runner import DemoClock, Move, Runner
 from demo.tree import Tree
-from domain.commands import Command, Entry, ExtendTerm
+from domain.commands import Command
 from domain.context import Actor
 
 
@@ -60,23 +60,17 @@ def election_threads(
 ) -> list[Lazy]:
     """Each organization's elections, as ``demo.elections.election_threads`` plays them, with
     each subtree's members counted once for all."""
+
+    def start(planned: Planned, writer: ElectionWriter) -> Lazy:
+        first_on = planned.dates(planner.lead)[0]
+        return Lazy(first_on, writer.moves(planned, planner.lead), "election")
+
     threads = []
     for node in tree.nodes:
         branches = branches_under[node.id]
-        pool = [member for branch in branches for member in registry.voters(branch)]
-        members = sum(registry.members[branch] for branch in branches)
-        decider = tree.officials[node.parent_id]
-        own: list[Lazy] = []
-        for planned in node.story.elections:
-            writer = ElectionWriter(node, decider, pool, members, planner.rng)
-            if writer.seats or set(planned.actions) <= REQUEST_ONLY:
-                first_on = planned.dates(planner.lead)[0]
-                moves = writer.moves(planned, planner.lead)
-                own.append(Lazy(first_on, moves, "election"))
-        if node.story.extended_on and own:
-            on = node.story.extended_on
-            command = ExtendTerm(node.id, EXTENSION_MONTHS, EXTENSION_REASON, Entry(on))
-            own[-1].moves = itertools.chain(own[-1].moves, [Move(on, decider, command)])
+        own, extension = node_elections(node, tree, branches, registry, planner, start)
+        if extension is not None:
+            own[-1].moves = itertools.chain(own[-1].moves, [extension])
         threads += own
     return threads
 

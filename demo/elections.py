@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 from uuid import UUID
 
 from demo.election_stories import Planned, Planner
@@ -30,6 +31,8 @@ from domain.elections.details import (
 )
 from domain.organizations import OrgKind
 from domain.workflow import StepDetails
+
+T = TypeVar("T")
 
 REASONS = {
     "request_deferred": "机构改革期间暂缓换届，同意延期换届",
@@ -60,25 +63,46 @@ def _seats(kind: OrgKind, voters: int) -> int:
 
 
 def election_threads(tree: Tree, registry: Registry, planner: Planner) -> list[Thread]:
+    def start(planned: Planned, writer: ElectionWriter) -> Thread:
+        return writer.thread(planned, planner.lead)
+
     threads = []
     for node in tree.nodes:
-        # Members of the organization are those of its branches; they nominate, stand and vote.
         branches = tree.branches_under(node.id)
-        pool = [member for branch in branches for member in registry.voters(branch)]
-        members = sum(registry.members[branch] for branch in branches)
-        decider = tree.officials[node.parent_id]
-        own: list[Thread] = []
-        for planned in node.story.elections:
-            writer = ElectionWriter(node, decider, pool, members, planner.rng)
-            if writer.seats or set(planned.actions) <= REQUEST_ONLY:
-                own.append(writer.thread(planned, planner.lead))
-            # else too few members with rights to elect anyone: the term runs out
-        if node.story.extended_on and own:
-            on = node.story.extended_on
-            command = ExtendTerm(node.id, EXTENSION_MONTHS, EXTENSION_REASON, Entry(on))
-            own[-1].moves.append(Move(on, decider, command))
+        own, extension = node_elections(node, tree, branches, registry, planner, start)
+        if extension is not None:
+            own[-1].moves.append(extension)
         threads += own
     return threads
+
+
+def node_elections(
+    node: Node,
+    tree: Tree,
+    branches: Sequence[UUID],
+    registry: Registry,
+    planner: Planner,
+    start: Callable[[Planned, ElectionWriter], T],
+) -> tuple[list[T], Move | None]:
+    """The elections planned for ``node`` that its members can hold (or only request), each
+    started by ``start`` as soon as its writer is made (the writers draw on ``planner.rng`` in
+    this order); and the extension of its term after the last of them, if the story has one.
+
+    Members of the organization are those of its ``branches``; they nominate, stand and vote."""
+    pool = [member for branch in branches for member in registry.voters(branch)]
+    members = sum(registry.members[branch] for branch in branches)
+    decider = tree.officials[node.parent_id]
+    own = []
+    for planned in node.story.elections:
+        writer = ElectionWriter(node, decider, pool, members, planner.rng)
+        if writer.seats or set(planned.actions) <= REQUEST_ONLY:
+            own.append(start(planned, writer))
+        # else too few members with rights to elect anyone: the term runs out
+    if not (node.story.extended_on and own):
+        return own, None
+    on = node.story.extended_on
+    command = ExtendTerm(node.id, EXTENSION_MONTHS, EXTENSION_REASON, Entry(on))
+    return own, Move(on, decider, command)
 
 
 @dataclass

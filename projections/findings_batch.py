@@ -190,9 +190,10 @@ def _batch_row(
         en,
     )
     row_id = f"{approval.case_id}:F-BATCH:A-P:{approval.version}:{origin}"
-    rows.insert(
-        model, tx, row_id, origin, "case", approval.case_id, approval.branch_id, finding, raised_at
+    row = rows.values(
+        row_id, origin, "case", approval.case_id, approval.branch_id, finding, raised_at
     )
+    rows.insert_values(model, tx, row)
 
 
 def _raised(approval: _Approval, earlier: Sequence[_Approval], beyond: int, *facts: str) -> str:

@@ -78,18 +78,3 @@ def insert_values(model: ReadModel, tx: Transaction, row: Values) -> None:
         ),
         row,
     )
-
-
-def insert(
-    model: ReadModel,
-    tx: Transaction,
-    row_id: str,
-    origin: str,
-    subject_type: str,
-    subject_id: str,
-    organization_id: str,
-    finding: Finding,
-    raised_at: str,
-) -> None:
-    row = values(row_id, origin, subject_type, subject_id, organization_id, finding, raised_at)
-    insert_values(model, tx, row)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
 
+from eventsourcing.application import project_aggregate
 from eventsourcing.domain import Aggregate, DomainEventProtocol
 
 from domain.context import Context
@@ -40,10 +41,9 @@ def known_at(events: Iterable[DomainEventProtocol[Any]], as_of: datetime) -> int
 
 
 def fold(events: Events) -> Aggregate | None:
-    """The aggregate after ``events`` (its first ones, in order), as the repository folds them."""
-    aggregate: Any = None
-    for event in events:
-        aggregate = event.mutate(aggregate)  # type: ignore[attr-defined]
+    """The aggregate after ``events`` (its first ones, in order), folded by the library's own
+    projector as its repository does."""
+    aggregate = project_aggregate(None, events)
     return aggregate if isinstance(aggregate, Aggregate) else None
 
 

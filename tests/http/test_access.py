@@ -9,9 +9,7 @@ from typing import Any
 
 import pytest
 
-from domain.commands import Entry, RequestElection
 from domain.context import Role
-from domain.elections.details import ElectionRequest
 from memberflow.bootstrap import Memberflow
 from tests.support.client import Client, client_for
 from tests.support.world import World
@@ -85,16 +83,7 @@ def test_an_organization_department_decides_no_election(world: World, web: Clien
     """Roles are compared by role and organization, not organization alone: pc's organization
     department is refused the parent's decision that pc's committee official may take."""
     world.clock.set_day(date(2024, 6, 25))
-    request = ElectionRequest(
-        seats=3,
-        secretary_seats=1,
-        deputy_seats=1,
-        meeting_form="member_meeting",
-        planned_date=date(2024, 9, 1),
-    )
-    election = world.run(
-        RequestElection(world.ids["branch"], request, Entry(date(2024, 6, 25))), "secretary"
-    ).subject_id
+    election = world.request_election(date(2024, 6, 25), date(2024, 9, 1))
     path = f"/elections/{election}/steps/election_request_approved"
     body = {"occurred_on": "2024-06-25", "approved": True}
     refused = web.post(path, body, "department")

@@ -21,9 +21,7 @@ import pytest
 from api.access import ENDPOINTS
 from domain.access import POLICY, Action, Where
 from domain.admission.steps import STEPS
-from domain.commands import Entry, RequestElection
 from domain.context import Role
-from domain.elections.details import ElectionRequest
 from domain.elections.steps import ELECTION_STEPS
 from memberflow.bootstrap import Memberflow
 from tests.support.client import Client, client_for, document_json
@@ -64,22 +62,13 @@ def _setting(world: World) -> dict[str, str]:
     """A case waiting for the pre-review, an election of the branch, and their ids."""
     case_id = world.case_before(13)
     world.clock.set_day(date(2024, 6, 25))
-    request = ElectionRequest(
-        seats=3,
-        secretary_seats=1,
-        deputy_seats=1,
-        meeting_form="member_meeting",
-        planned_date=date(2024, 9, 1),
-    )
-    election = world.run(
-        RequestElection(world.ids["branch"], request, Entry(date(2024, 6, 25))), "secretary"
-    )
+    election = world.request_election(date(2024, 6, 25), date(2024, 9, 1))
     version = world.case(case_id).version
     return {
         "withdrawn": str(world.case_before(3, name="矩阵撤回")),
         "terminated": str(world.case_before(3, name="矩阵终止")),
         "case": str(case_id),
-        "election": str(election.subject_id),
+        "election": str(election),
         "item": f"{case_id}:pre_review_passed:{version}",
     }
 

@@ -10,8 +10,6 @@ import pytest
 from eventsourcing.persistence import Cipher
 
 from adapters.store import event_cipher
-from domain.commands import Entry, RequestElection
-from domain.elections.details import ElectionRequest
 from memberflow.bootstrap import Memberflow, build
 from tests.support.world import World
 
@@ -48,15 +46,7 @@ def test_cases_and_elections_stored_under_their_old_topics_still_load(
 ) -> None:
     case_id = world.case_before(8)
     world.clock.set_day(date(2026, 10, 1))
-    request = ElectionRequest(
-        seats=5,
-        secretary_seats=1,
-        deputy_seats=1,
-        meeting_form="member_meeting",
-        planned_date=date(2026, 12, 1),
-    )
-    command = RequestElection(world.ids["branch"], request, Entry(date(2026, 10, 1)))
-    election_id = world.run(command, "secretary").subject_id
+    election_id = world.request_election(date(2026, 10, 1), date(2026, 12, 1), seats=5)
     before = (world.case(case_id).version, memberflow.organizations.election(election_id).version)
     database = memberflow.settings.resolved_database_url.removeprefix("sqlite:///")
     memberflow.close()

@@ -18,9 +18,9 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import cli
-from domain.commands import Entry, RequestElection, TakeElectionStep, TransferCase
+from domain.commands import Entry, TakeElectionStep, TransferCase
 from domain.context import Role
-from domain.elections.details import Decision, ElectionRequest
+from domain.elections.details import Decision
 from memberflow.bootstrap import Memberflow
 from projections.access_log import accesses
 from projections.reconcile import columns_of, reconcile
@@ -98,16 +98,8 @@ def jurisdiction(world: World) -> Jurisdiction:
     )
 
     world.clock.set_day(date(2025, 4, 1))
-    request = ElectionRequest(
-        seats=3,
-        secretary_seats=1,
-        deputy_seats=1,
-        meeting_form="member_meeting",
-        planned_date=date(2025, 4, 15),  # less than a month's notice: E-1.3
-    )
-    election = world.run(
-        RequestElection(world.ids["branch"], request, Entry(date(2025, 4, 1))), "secretary"
-    ).subject_id
+    # Less than a month's notice: E-1.3.
+    election = world.request_election(date(2025, 4, 1), date(2025, 4, 15))
     world.clock.set_day(date(2025, 4, 5))
     world.run(
         TakeElectionStep(

@@ -21,10 +21,12 @@ from domain.commands import (
     GrantException,
     RegisterMember,
     RegisterOrganization,
+    RequestElection,
     SubmitApplication,
     TakeStep,
 )
 from domain.context import Actor, DocumentKind, DocumentRef, Role
+from domain.elections.details import ElectionRequest
 from domain.identity import Identities
 from domain.members import MemberStatus
 from domain.organizations import OrgKind
@@ -272,6 +274,19 @@ class World:
 
     def run(self, command: Any, by: str) -> Outcome:
         return self.memberflow.bus.handle(command, actor=self.actors[by], request_id="test")
+
+    def request_election(self, on: date, planned: date, *, seats: int = 3) -> UUID:
+        """The branch's secretary requests an election of ``seats`` (a secretary and a deputy
+        among them) at a member meeting on ``planned``, on ``on``: its id."""
+        request = ElectionRequest(
+            seats=seats,
+            secretary_seats=1,
+            deputy_seats=1,
+            meeting_form="member_meeting",
+            planned_date=planned,
+        )
+        command = RequestElection(self.ids["branch"], request, Entry(on))
+        return self.run(command, "secretary").subject_id
 
     def submit(
         self,
