@@ -53,7 +53,7 @@ class AccessQuery:
     subject: str | None = None  # the scope's id
     recorded_from: datetime | None = None
     recorded_to: datetime | None = None
-    # Only readers of this organization's subtree (``organizations_table`` is the organizations
+    # Only readers of this organization's subtree (``ancestors_table`` is the organizations
     # read model's table): discipline staff of one committee see their own staff's reads.
     within: tuple[str, UUID] | None = None
 

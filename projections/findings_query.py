@@ -27,7 +27,7 @@ class FindingsQuery:
 
 def query_findings(
     model: FindingsModel,
-    organizations_table: str,
+    ancestors_table: str,
     tx: Transaction,
     query: FindingsQuery,
     *,
@@ -37,14 +37,14 @@ def query_findings(
 ) -> tuple[list[Row], int]:
     """The findings that match ``query``, one page of them, and how many match in all.
 
-    ``organizations_table`` is the organizations read model's live table (for the subtree).
+    ``ancestors_table`` is the organizations read model's ``ancestors`` (for the subtree).
     """
     conditions: list[str] = []
     params: list[object] = []
     prefix = ""
     join = ""
     if query.organization_id is not None:
-        prefix = subtree_cte(organizations_table)
+        prefix = subtree_cte(ancestors_table)
         join = "JOIN subtree s ON s.id = f.organization_id "
         params.append(str(query.organization_id))
     if query.kind is not None:

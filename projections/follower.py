@@ -27,23 +27,8 @@ from projections.batching import Batched
 from projections.database import ReadDatabase, Transaction
 from projections.failures import create_failures, message
 from projections.model import Event, ReadModel
+from projections.tracking import TRACKING, create_tracking, ensure_current, tracked_position
 from services.applications import MemberflowApplication
-
-TRACKING = "rm_tracking"
-
-
-def create_tracking(tx: Transaction) -> None:
-    tx.execute(
-        f"CREATE TABLE IF NOT EXISTS {TRACKING} (projection TEXT NOT NULL, source TEXT NOT NULL, "
-        "position BIGINT NOT NULL, PRIMARY KEY (projection, source))"
-    )
-
-
-def tracked_position(tx: Transaction, projection: str, source: str) -> int:
-    row = tx.fetchone(
-        f"SELECT position FROM {TRACKING} WHERE projection = ? AND source = ?", (projection, source)
-    )
-    return int(row[0]) if row else 0
 
 
 class Moved(RuntimeError):
@@ -172,6 +157,7 @@ class Follower:
                 tx.fetchone("SELECT pg_advisory_xact_lock(hashtext('memberflow-read-model-ddl'))")
             create_tracking(tx)
             create_failures(tx)
+            ensure_current(tx, self.model, self.tracking_name)
             self.model.create(tx)
 
     def process_batch(self, limit: int = 200) -> int:

@@ -196,7 +196,7 @@ def inbox(
     tx: Transaction,
     *,
     organization_id: str,
-    organizations_table: str | None,
+    ancestors_table: str | None,
     status: str | None,
     asked: str | None,
     today: str,
@@ -207,12 +207,12 @@ def inbox(
     """The items waiting for ``organization_id`` — or, given the organizations model's table, for
     any organization of its subtree — with what was done on them."""
     params: list[object] = [today]
-    if organizations_table is None:
+    if ancestors_table is None:
         prefix, where = "", "i.organization_id = ?"
         where_params: list[object] = [organization_id]
     else:
         prefix, where = (
-            subtree_cte(organizations_table),
+            subtree_cte(ancestors_table),
             "i.organization_id IN (SELECT id FROM subtree)",
         )
         params.insert(0, organization_id)

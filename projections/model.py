@@ -51,6 +51,9 @@ class ReadModel(ABC):
     aggregates: ClassVar[tuple[type[Aggregate], ...]]
     tables: ClassVar[dict[str, str]]  # table → column definitions
     indexes: ClassVar[tuple[str, ...]] = ()  # "table (column, …)"
+    # Raised when what ``process`` writes changes while the tables stay the same: the rows an
+    # earlier revision wrote are then rebuilt from the first event (``projections.tracking``).
+    revision: ClassVar[int] = 1
 
     def __init__(self, sources: Sources, suffix: str = "") -> None:
         self.sources = sources

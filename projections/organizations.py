@@ -39,6 +39,12 @@ class OrganizationsModel(ReadModel):
             "organization_id TEXT NOT NULL, year INTEGER NOT NULL, admissions TEXT NOT NULL, "
             "PRIMARY KEY (organization_id, year)"
         ),
+        # Every organization with each of its ancestors and itself: "in the subtree of A" is one
+        # indexed lookup (``subtree_cte``), not a walk down the tree at every query (issue 11).
+        "ancestors": (
+            "ancestor_id TEXT NOT NULL, organization_id TEXT NOT NULL, "
+            "PRIMARY KEY (ancestor_id, organization_id)"
+        ),
     }
     indexes = ("organizations (parent_id)",)
 
@@ -51,6 +57,15 @@ class OrganizationsModel(ReadModel):
             self._election(aggregate, tx)
 
     def _organization(self, org: Organization, tx: Transaction) -> None:
+        if org.version == 1:  # registered: the tree never moves, so its ancestry is final
+            for ancestor_id in self.sources.organizations.ancestry(org.id):
+                write(
+                    tx,
+                    self.sql(
+                        "INSERT INTO {ancestors} (ancestor_id, organization_id) VALUES (?, ?)"
+                    ),
+                    (str(ancestor_id), str(org.id)),
+                )
         term = org.term
         write(
             tx,
@@ -113,11 +128,12 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def subtree_cte(organizations_table: str) -> str:
-    """``subtree(id)``: an organization and everything under it (pass its id as the parameter)."""
+def subtree_cte(ancestors_table: str) -> str:
+    """``subtree(id)``: an organization and everything under it (pass its id as the parameter);
+    ``ancestors_table`` is the organizations model's ``ancestors``."""
     return (
-        f"WITH RECURSIVE subtree(id) AS (SELECT id FROM {organizations_table} WHERE id = ? "
-        f"UNION ALL SELECT o.id FROM {organizations_table} o JOIN subtree s ON o.parent_id = s.id) "
+        f"WITH subtree(id) AS (SELECT organization_id FROM {ancestors_table} "
+        "WHERE ancestor_id = ?) "
     )
 
 
@@ -158,7 +174,7 @@ def calendar(
     ``today`` with the policy's ``grace_days`` (E-OVERDUE)."""
     where = f"o.term_ends_on IS NOT NULL{f' AND {_OVERDUE}' if overdue_only else ''}"
     base = model.sql(
-        subtree_cte("{organizations}")
+        subtree_cte("{ancestors}")
         + f"SELECT {CALENDAR_COLUMNS}, {_OVERDUE} AS overdue FROM {{organizations}} o "
         f"JOIN subtree s ON s.id = o.id WHERE {where}"
     )

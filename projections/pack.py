@@ -14,7 +14,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from projections.database import ReadDatabase
-from projections.follower import AggregateCache, Follower, Outcome, run_page, tracked_position
+from projections.follower import AggregateCache, Follower, Outcome, run_page
+from projections.tracking import tracked_position
 from services.applications import MemberflowApplication
 
 #: Aggregates a pack keeps in memory per log: the service's (as many as its followers used to

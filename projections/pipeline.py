@@ -9,20 +9,33 @@ processing reads nothing but the event and its case.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Any, ClassVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from domain.admission.case import AdmissionCase
-from domain.admission.progress import stage
 from domain.admission.steps import BY_NUMBER, STAGES, STEPS
 from domain.admission.values import CaseStatus, StepRecord
 from projections.batching import write
 from projections.database import Transaction
-from projections.model import Event, ReadModel
+from projections.model import Event, ReadModel, Sources
 from projections.organizations import subtree_cte
+from projections.pipeline_counts import (
+    ADMITTED,
+    CLOSED,
+    COUNT_SQL,
+    DURATION_SQL,
+    RECOUNT_SQL,
+    STAGE,
+    STEP,
+    Standing,
+    changes,
+)
+
+REMEMBERED = 50_000  # cases whose standing the model remembers
 
 
 class PipelineModel(ReadModel):
@@ -41,6 +54,21 @@ class PipelineModel(ReadModel):
             "slug TEXT NOT NULL, occurred_on TEXT NOT NULL, days INTEGER, "
             "PRIMARY KEY (case_id, version)"
         ),
+        # The counters (``projections.pipeline_counts``), for each organization above a case.
+        "pipeline_counts": (
+            "organization_id TEXT NOT NULL, measure TEXT NOT NULL, key TEXT NOT NULL, "
+            "cases INTEGER NOT NULL, PRIMARY KEY (organization_id, measure, key)"
+        ),
+        "pipeline_durations": (
+            "organization_id TEXT NOT NULL, number INTEGER NOT NULL, steps INTEGER NOT NULL, "
+            "days_sum BIGINT NOT NULL, days_max INTEGER NOT NULL, "
+            "PRIMARY KEY (organization_id, number)"
+        ),
+        # Every branch with a case, under each organization above it: whose durations a move
+        # changes.
+        "pipeline_branches": (
+            "ancestor_id TEXT NOT NULL, branch_id TEXT NOT NULL, PRIMARY KEY (ancestor_id, branch_id)"
+        ),
     }
     indexes = (
         "pipeline_cases (branch_id)",
@@ -48,20 +76,47 @@ class PipelineModel(ReadModel):
         "pipeline_steps (number)",
     )
 
+    def __init__(self, sources: Sources, suffix: str = "") -> None:
+        super().__init__(sources, suffix)
+        # Each case's standing as last written, and the organizations above each branch or
+        # committee met (the tree never moves) whose ``pipeline_branches`` rows are written.
+        self._standings: OrderedDict[str, Standing] = OrderedDict()
+        self._lineage: dict[str, tuple[str, ...]] = {}
+
+    def forget(self) -> None:
+        self._standings.clear()
+        self._lineage.clear()
+
     def process(
         self, event: Event, aggregate: Aggregate | None, source: str, tx: Transaction
     ) -> None:
         if not isinstance(aggregate, AdmissionCase):
             return  # members and persons share the membership log
-        self._case(aggregate, tx)
+        before = self._standing(str(aggregate.id), tx)
+        now = Standing.of(aggregate)
+        self._case(aggregate, now, tx)
+        self._count(before, now, tx)
         record = next((r for r in aggregate.records if r.version == event.originator_version), None)
         if record is not None:  # ApplicationSubmitted (step 1) and StepRecorded
             self._step(aggregate, record, tx)
+        if before is not None and before.branch_id != now.branch_id:
+            self._recount_durations(before.branch_id, now.branch_id, tx)
 
-    def _case(self, case: AdmissionCase, tx: Transaction) -> None:
-        approval = case.approval
+    def _standing(self, case_id: str, tx: Transaction) -> Standing | None:
+        found = self._standings.get(case_id)
+        if found is None:
+            row = tx.fetchone(
+                self.sql(
+                    "SELECT branch_id, open, stage, furthest_step, status, approved_on, "
+                    "approving_committee_id FROM {pipeline_cases} WHERE case_id = ?"
+                ),
+                (case_id,),
+            )
+            found = Standing.of_row(row) if row else None
+        return found
+
+    def _case(self, case: AdmissionCase, now: Standing, tx: Transaction) -> None:
         conversion = case.latest("conversion_approved")
-        committee = approval.context.actor.organization_id if approval else None
         write(
             tx,
             self.sql(
@@ -76,20 +131,54 @@ class PipelineModel(ReadModel):
             ),
             (
                 str(case.id),
-                str(case.branch_id),
-                case.status.value,
-                stage(case).number,
-                max(record.number for record in case.records),
-                int(case.is_open),
+                now.branch_id,
+                now.status,
+                now.stage,
+                now.furthest_step,
+                int(now.open),
                 case.records[0].occurred_on.isoformat(),
-                approval.occurred_on.isoformat() if approval else None,
-                str(committee) if committee else None,
+                now.approved_on,
+                now.committee_id,
                 conversion.occurred_on.isoformat() if conversion else None,
                 case.version,
             ),
         )
+        self._standings[str(case.id)] = now
+        self._standings.move_to_end(str(case.id))
+        if len(self._standings) > REMEMBERED:
+            self._standings.popitem(last=False)
+
+    def _count(self, before: Standing | None, now: Standing, tx: Transaction) -> None:
+        for standing in (before, now):
+            if standing is not None:
+                self._lineage_of(standing.branch_id, tx)
+                if standing.committee_id:
+                    self._lineage_of(standing.committee_id, tx)
+        counted_before = before.counts(self._lineage) if before else Counter()
+        for moved in changes(counted_before, now.counts(self._lineage)):
+            write(tx, self.sql(COUNT_SQL), moved)
+
+    def _lineage_of(self, organization_id: str, tx: Transaction) -> tuple[str, ...]:
+        """The organization and those above it; a branch's first time, its rows in
+        ``pipeline_branches`` too."""
+        found = self._lineage.get(organization_id)
+        if found is None:
+            ancestry = self.sources.organizations.ancestry(UUID(organization_id))
+            found = tuple(str(ancestor_id) for ancestor_id in ancestry)
+            for ancestor_id in found:
+                write(
+                    tx,
+                    self.sql(
+                        "INSERT INTO {pipeline_branches} (ancestor_id, branch_id) VALUES (?, ?) "
+                        "ON CONFLICT (ancestor_id, branch_id) DO NOTHING"
+                    ),
+                    (ancestor_id, organization_id),
+                )
+            self._lineage[organization_id] = found
+        return found
 
     def _step(self, case: AdmissionCase, record: StepRecord, tx: Transaction) -> None:
+        days = days_since_prerequisites(case, record)
         write(
             tx,
             self.sql(
@@ -102,9 +191,26 @@ class PipelineModel(ReadModel):
                 record.number,
                 record.slug,
                 record.occurred_on.isoformat(),
-                days_since_prerequisites(case, record),
+                days,
             ),
         )
+        if days is not None:
+            for organization_id in self._lineage[str(case.branch_id)]:
+                write(tx, self.sql(DURATION_SQL), (organization_id, record.number, days, days))
+
+    def _recount_durations(self, left: str, joined: str, tx: Transaction) -> None:
+        """The case moved from branch ``left`` to ``joined``: the durations of the organizations
+        above one of them and not the other are counted again from their steps."""
+        above_left, above_joined = self._lineage[left], self._lineage[joined]
+        changed = [o for o in above_left if o not in above_joined]
+        changed += [o for o in above_joined if o not in above_left]
+        for organization_id in changed:
+            write(
+                tx,
+                self.sql("DELETE FROM {pipeline_durations} WHERE organization_id = ?"),
+                (organization_id,),
+            )
+            write(tx, self.sql(RECOUNT_SQL), (organization_id, organization_id))
 
 
 def days_since_prerequisites(case: AdmissionCase, record: StepRecord) -> int | None:
@@ -155,7 +261,7 @@ def pipeline(
     *,
     organization_id: str,
     today: str,
-    organizations_table: str,
+    ancestors_table: str,
     plans_table: str,
     inbox_items_table: str | None,
     inbox_actions_table: str | None = None,
@@ -169,50 +275,36 @@ def pipeline(
     approving committees in the subtree (``approving_committee_id``), so that they compare with
     those committees' plans (A-P) however the cases moved afterwards.
     """
-    cte = subtree_cte(organizations_table)
+    cte = subtree_cte(ancestors_table)
 
-    def rows(select: str, *params: object) -> list[tuple[Any, ...]]:
-        return tx.fetchall(cte + model.sql(select), (organization_id, *params))
-
-    in_subtree = "c.branch_id IN (SELECT id FROM subtree)"
-    by_stage = _counts(
-        rows(
-            f"SELECT c.stage, COUNT(*) FROM {{pipeline_cases}} c WHERE c.open = 1 AND {in_subtree} "
-            "GROUP BY c.stage"
-        )
-    )
-    by_step = _counts(
-        rows(
-            "SELECT c.furthest_step, COUNT(*) FROM {pipeline_cases} c "
-            f"WHERE c.open = 1 AND {in_subtree} GROUP BY c.furthest_step"
-        )
-    )
-    closed = _counts(
-        rows(
-            "SELECT c.status, COUNT(*) FROM {pipeline_cases} c "
-            f"WHERE c.open = 0 AND {in_subtree} GROUP BY c.status"
-        )
-    )
+    counted: dict[str, dict[str, int]] = {STAGE: {}, STEP: {}, CLOSED: {}, ADMITTED: {}}
+    for measure, key, cases in tx.fetchall(
+        model.sql(
+            "SELECT measure, key, cases FROM {pipeline_counts} "
+            "WHERE organization_id = ? AND cases <> 0"
+        ),
+        (organization_id,),
+    ):
+        counted[measure][key] = int(cases)
+    by_stage = {int(key): cases for key, cases in counted[STAGE].items()}
+    by_step = {int(key): cases for key, cases in counted[STEP].items()}
+    closed = counted[CLOSED]
+    admitted: dict[Any, int] = {int(key): cases for key, cases in counted[ADMITTED].items()}
     durations = {
-        int(number): (round(float(average), 1), int(slowest))
-        for number, average, slowest in rows(
-            "SELECT st.number, AVG(st.days), MAX(st.days) FROM {pipeline_steps} st "
-            "JOIN {pipeline_cases} c ON c.case_id = st.case_id "
-            f"WHERE st.days IS NOT NULL AND {in_subtree} GROUP BY st.number"
+        int(number): (round(int(days_sum) / int(steps), 1), int(slowest))
+        for number, steps, days_sum, slowest in tx.fetchall(
+            model.sql(
+                "SELECT number, steps, days_sum, days_max FROM {pipeline_durations} "
+                "WHERE organization_id = ? AND steps > 0"
+            ),
+            (organization_id,),
         )
     }
-    admitted = _counts(
-        rows(
-            "SELECT CAST(SUBSTR(c.approved_on, 1, 4) AS INTEGER), COUNT(*) "
-            "FROM {pipeline_cases} c WHERE c.approved_on IS NOT NULL "
-            "AND c.approving_committee_id IN (SELECT id FROM subtree) "
-            "GROUP BY CAST(SUBSTR(c.approved_on, 1, 4) AS INTEGER)"
-        )
-    )
     planned: dict[Any, int] = {}
-    for year, admissions in rows(  # summed here: a plan is decimal text of any size
-        f"SELECT p.year, p.admissions FROM {plans_table} p "
-        "WHERE p.organization_id IN (SELECT id FROM subtree)"
+    for year, admissions in tx.fetchall(  # summed here: a plan is decimal text of any size
+        cte + f"SELECT p.year, p.admissions FROM {plans_table} p "
+        "WHERE p.organization_id IN (SELECT id FROM subtree)",
+        (organization_id,),
     ):
         planned[year] = planned.get(year, 0) + int(admissions)
     overdue = None
@@ -249,7 +341,3 @@ def pipeline(
         ],
         overdue_items=overdue,
     )
-
-
-def _counts(found: Sequence[tuple[Any, ...]]) -> dict[Any, int]:
-    return {key: int(count) for key, count in found}

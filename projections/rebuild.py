@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 
 from projections import failures
 from projections.database import Transaction
-from projections.follower import TRACKING, Follower, tracked_position
+from projections.follower import Follower
 from projections.pack import REBUILDING, Pack
 from projections.service import ReadModels
+from projections.tracking import TRACKING, tracked_position
 
 NEXT = "__next"
 PAGE = 1_000  # events per transaction while rebuilding

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from projections.database import Row, Transaction
-from projections.follower import TRACKING, Follower, tracked_position
+from projections.follower import Follower
 from projections.model import ReadModel
 from projections.service import ReadModels
+from projections.tracking import TRACKING, tracked_position
 
 AUDIT = "__audit"
 

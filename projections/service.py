@@ -29,9 +29,10 @@ from projections.database import (
     wait_for_replica,
 )
 from projections.failures import Failure, backoff, message, where
-from projections.follower import EventFailed, Follower, tracked_position
+from projections.follower import EventFailed, Follower
 from projections.model import ReadModel, Sources
 from projections.pack import Pack
+from projections.tracking import tracked_position
 from services.applications import MemberflowApplication
 
 log = structlog.get_logger("memberflow.projections")

@@ -88,7 +88,7 @@ def get_inbox(
             model,
             tx,
             organization_id=str(org),
-            organizations_table=organizations.names["organizations"] if subtree else None,
+            ancestors_table=organizations.names["ancestors"] if subtree else None,
             status=status,
             asked=asked,
             today=today(memberflow.clock).isoformat(),

@@ -29,9 +29,9 @@ from domain.identity import sees_id_number
 from domain.timeline import TimelineEntry, case_timeline, election_timeline
 from memberflow.bootstrap import Memberflow
 from projections.access_log import AccessLogModel, AccessQuery, access_log
-from projections.follower import tracked_position
 from projections.organizations import OrganizationsModel
 from projections.service import ReadModels
+from projections.tracking import tracked_position
 from services.access import record_access
 from services.as_of import fold
 
@@ -195,4 +195,4 @@ def _readers(read_models: ReadModels, reader: Actor) -> tuple[str, UUID] | None:
     """Whose reads an auditor sees: the readers of their own subtree (the administrator: all)."""
     if where(Action.AUDIT, reader.role) is Where.EVERYWHERE or reader.organization_id is None:
         return None
-    return read_models.model(OrganizationsModel.name).names["organizations"], reader.organization_id
+    return read_models.model(OrganizationsModel.name).names["ancestors"], reader.organization_id

@@ -93,7 +93,7 @@ def pipeline_dashboard(
             tx,
             organization_id=str(org),
             today=day.isoformat(),
-            organizations_table=organizations.names["organizations"],
+            ancestors_table=organizations.names["ancestors"],
             plans_table=organizations.names["development_plans"],
             inbox_items_table=inbox_tables.get(INBOX_ITEMS),
             inbox_actions_table=inbox_tables.get(INBOX_ACTIONS),

@@ -70,7 +70,7 @@ def list_findings(
     with read_models.query() as tx:
         rows, count = query_findings(
             model,
-            organizations.names["organizations"],
+            organizations.names["ancestors"],
             tx,
             FindingsQuery(org, kind, from_, to, case, as_of),
             order_by=paging.order_by(SORTS, "occurred_on"),

@@ -39,7 +39,7 @@ def found(read_models: ReadModels, query: FindingsQuery | None = None) -> list[S
     read_models.catch_up()
     model = read_models.model(FindingsModel.name)
     assert isinstance(model, FindingsModel)
-    table = read_models.model(OrganizationsModel.name).names["organizations"]
+    table = read_models.model(OrganizationsModel.name).names["ancestors"]
     with read_models.database.transaction() as tx:
         rows, count = query_findings(
             model, table, tx, query or FindingsQuery(), order_by="f.id", limit=500, offset=0

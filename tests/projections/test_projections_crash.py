@@ -10,9 +10,9 @@ import sys
 import pytest
 
 from memberflow.settings import Settings
-from projections.follower import TRACKING
 from projections.rebuild import rebuild
 from projections.service import ReadModels
+from projections.tracking import TRACKING
 from tests.support import REPOSITORY
 from tests.support.world import CLEAN_PATH, World
 
