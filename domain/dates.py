@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -15,6 +16,7 @@ def business_date(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
 
 
+@lru_cache(maxsize=1 << 16)  # findings ask it again for the same dates at every event of a case
 def add_months(day: date, months: int) -> date:
     """The same day ``months`` later; the month's last day where the month is shorter."""
     return day + relativedelta(months=months)

@@ -76,6 +76,9 @@ class SQLiteDatabase:
         self.lock_timeout = lock_timeout
         self.legacy = legacy
         self._legacy_checked = threading.Lock()
+        self._pool = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._closed = False
         path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(path, timeout=lock_timeout)) as connection:
             connection.execute("PRAGMA journal_mode = WAL")  # kept by the file
@@ -87,14 +90,10 @@ class SQLiteDatabase:
                 if self.legacy is not None:
                     drop_legacy_tables(self.legacy, self.path, self.lock_timeout)
                     self.legacy = None
-        # A connection per transaction: cheap for SQLite, and safe across the API's threads.
         # A writer takes the write lock up front (BEGIN IMMEDIATE), so a batch never fails half-way
         # on it; a reader takes none, and in WAL mode neither waits for the other.
-        connection = sqlite3.connect(self.path, timeout=self.lock_timeout, isolation_level=None)
+        connection = self._connection()
         try:
-            # No sync at each commit: a power cut may lose the last batches, and their positions
-            # with them, so they are applied again (the read models' file only; never the events').
-            connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             yield _SQLiteTransaction(connection)
             connection.execute("COMMIT")
@@ -103,10 +102,36 @@ class SQLiteDatabase:
                 connection.execute("ROLLBACK")
             raise
         finally:
-            connection.close()
+            self._release(connection)
+
+    def _connection(self) -> sqlite3.Connection:
+        """An idle connection, or a new one. Connections are kept between transactions, one per
+        transaction at a time: opening one reads the schema again, and closing the last one
+        checkpoints the file — a millisecond or more at every read (issue 11)."""
+        with self._pool:
+            if self._idle:
+                return self._idle.pop()
+        connection = sqlite3.connect(
+            self.path, timeout=self.lock_timeout, isolation_level=None, check_same_thread=False
+        )
+        # No sync at each commit: a power cut may lose the last batches, and their positions
+        # with them, so they are applied again (the read models' file only; never the events').
+        connection.execute("PRAGMA synchronous = NORMAL")
+        return connection
+
+    def _release(self, connection: sqlite3.Connection) -> None:
+        with self._pool:
+            if not self._closed and not connection.in_transaction:
+                self._idle.append(connection)
+                return
+        connection.close()
 
     def close(self) -> None:
-        pass
+        with self._pool:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
 
 
 class TemporarySQLiteDatabase(SQLiteDatabase):
@@ -119,6 +144,7 @@ class TemporarySQLiteDatabase(SQLiteDatabase):
         super().__init__(Path(self.directory.name) / "read_models.db", lock_timeout)
 
     def close(self) -> None:
+        super().close()
         self.directory.cleanup()
 
 

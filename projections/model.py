@@ -59,9 +59,13 @@ class ReadModel(ABC):
         self.sources = sources
         self.suffix = suffix
         self.names = {table: f"rm_{table}{suffix}" for table in self.tables}
+        self._sql: dict[str, str] = {}
 
     def sql(self, template: str) -> str:
-        return template.format(**self.names)
+        found = self._sql.get(template)
+        if found is None:  # filled once: a model writes the same few statements for every event
+            found = self._sql[template] = template.format(**self.names)
+        return found
 
     def create(self, tx: Transaction) -> None:
         for table, columns in self.tables.items():

@@ -92,10 +92,12 @@ class PipelineModel(ReadModel):
     ) -> None:
         if not isinstance(aggregate, AdmissionCase):
             return  # members and persons share the membership log
-        before = self._standing(str(aggregate.id), tx)
+        first = event.originator_version == 1  # nothing counted before it
+        before = None if first else self._standing(str(aggregate.id), tx)
         now = Standing.of(aggregate)
         self._case(aggregate, now, tx)
-        self._count(before, now, tx)
+        if now != before:
+            self._count(before, now, tx)
         record = next((r for r in aggregate.records if r.version == event.originator_version), None)
         if record is not None:  # ApplicationSubmitted (step 1) and StepRecorded
             self._step(aggregate, record, tx)
@@ -195,13 +197,13 @@ class PipelineModel(ReadModel):
             ),
         )
         if days is not None:
-            for organization_id in self._lineage[str(case.branch_id)]:
+            for organization_id in self._lineage_of(str(case.branch_id), tx):
                 write(tx, self.sql(DURATION_SQL), (organization_id, record.number, days, days))
 
     def _recount_durations(self, left: str, joined: str, tx: Transaction) -> None:
         """The case moved from branch ``left`` to ``joined``: the durations of the organizations
         above one of them and not the other are counted again from their steps."""
-        above_left, above_joined = self._lineage[left], self._lineage[joined]
+        above_left, above_joined = self._lineage_of(left, tx), self._lineage_of(joined, tx)
         changed = [o for o in above_left if o not in above_joined]
         changed += [o for o in above_joined if o not in above_left]
         for organization_id in changed:

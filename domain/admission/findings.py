@@ -92,14 +92,16 @@ def _late(case: AdmissionCase, policy: Policy) -> Iterator[Finding]:
 
 def _order(case: AdmissionCase) -> Iterator[Finding]:
     """F-ORDER: a step dated after a step that depends on it and was recorded after it."""
+    dependents_of: dict[int, list[StepRecord]] = {}  # by the earlier step's version
+    for later in case.records:
+        depends_on = prerequisites(later.number)
+        for earlier in case.records:
+            if earlier.version >= later.version:
+                break  # records are in the order they were recorded
+            if earlier.occurred_on > later.occurred_on and earlier.number in depends_on:
+                dependents_of.setdefault(earlier.version, []).append(later)
     for earlier in case.records:
-        dependents = [
-            later
-            for later in case.records
-            if later.version > earlier.version
-            and earlier.number in prerequisites(later.number)
-            and later.occurred_on < earlier.occurred_on
-        ]
+        dependents = dependents_of.get(earlier.version)
         if dependents:
             names = ", ".join(f"{d.slug} ({d.occurred_on})" for d in dependents)
             yield _finding(
