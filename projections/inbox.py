@@ -1,9 +1,12 @@
 """The approval inbox (DOMAIN.md §5): every item waiting for an organization's decision or receipt.
 
-Two tables that never depend on each other, so that the rows do not depend on the order in which
-the three logs are processed: ``inbox_items`` comes from the subjects (admission cases in the
-membership log, elections in the organizations log), ``inbox_actions`` from the approvals log
-(claims, assignments, comments, acknowledgements). Queries join them.
+Two tables, so that the rows do not depend on the order in which the three logs are processed:
+``inbox_items`` comes from the subjects (admission cases in the membership log, elections in the
+organizations log), ``inbox_actions`` from the approvals log (claims, assignments, comments,
+acknowledgements). Pages join them. Whether an item is acknowledged is also kept on its row, so
+that "open" is a condition on one table (a city's lists and counts need no join): an item takes it
+from its actions when written, and an acknowledgement sets it on the item when there is one —
+whichever comes last leaves it right.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from projections.organizations import subtree_cte
 ITEM_COLUMNS = (
     "item_key, kind, subject_type, subject_id, subject_name, asked, trig, organization_id, "
     "from_organization_id, waiting_since, recorded_at, due_on, trigger_version, subject_version, "
-    "status, done_by, done_on, done_at"
+    "status, done_by, done_on, done_at, acknowledged"
 )
 
 
@@ -46,7 +49,7 @@ class InboxModel(ReadModel):
             "from_organization_id TEXT NOT NULL, waiting_since TEXT NOT NULL, "
             "recorded_at TEXT NOT NULL, due_on TEXT NOT NULL, trigger_version INTEGER NOT NULL, "
             "subject_version INTEGER NOT NULL, status TEXT NOT NULL, done_by TEXT, done_on TEXT, "
-            "done_at TEXT"
+            "done_at TEXT, acknowledged INTEGER NOT NULL"
         ),
         "inbox_actions": (
             "item_key TEXT PRIMARY KEY, claimed_by TEXT, assigned_to TEXT, "
@@ -55,8 +58,9 @@ class InboxModel(ReadModel):
         ),
     }
     indexes = (
-        "inbox_items (organization_id, status)",
+        "inbox_items (organization_id, status, acknowledged)",
         "inbox_items (subject_id)",
+        "inbox_items (from_organization_id, status, acknowledged)",
     )
 
     def process(
@@ -106,12 +110,14 @@ class InboxModel(ReadModel):
             item.key.trigger_version,
             subject.version,
             *state,
+            key,
         )
         write(
             tx,
             self.sql(
                 f"INSERT INTO {{inbox_items}} ({ITEM_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                "COALESCE((SELECT a.acknowledged FROM {inbox_actions} a WHERE a.item_key = ?), 0)) "
                 "ON CONFLICT (item_key) DO UPDATE SET "
                 f"organization_id = {keep.format('organization_id')}, "
                 f"from_organization_id = {keep.format('from_organization_id')}, "
@@ -147,6 +153,11 @@ class InboxModel(ReadModel):
                 record.version,
             ),
         )
+        write(
+            tx,
+            self.sql("UPDATE {inbox_items} SET acknowledged = ? WHERE item_key = ?"),
+            (int(acknowledged is not None), record.item_key),
+        )
 
     # Lookups in the organizations' event store. The tree never moves, and neither an
     # organization's name nor its power to approve changes, so what was found once stays true.
@@ -176,14 +187,14 @@ class InboxModel(ReadModel):
         return self._names[subject.organization_id]
 
 
-OPEN = "(i.status = 'open' AND COALESCE(a.acknowledged, 0) = 0)"
+OPEN = "(i.status = 'open' AND i.acknowledged = 0)"
 
 ROW_COLUMNS = (
     "i.item_key, i.kind, i.subject_type, i.subject_id, i.subject_name, i.asked, i.trig, "
     "i.organization_id, i.from_organization_id, i.waiting_since, i.due_on, "
     f"CASE WHEN {OPEN} THEN 'open' ELSE 'done' END AS status, "
     f"CASE WHEN {OPEN} AND i.due_on < ? THEN 1 ELSE 0 END AS overdue, "
-    "CASE WHEN i.status = 'done' THEN i.done_by WHEN a.acknowledged = 1 THEN 'acknowledged' "
+    "CASE WHEN i.status = 'done' THEN i.done_by WHEN i.acknowledged = 1 THEN 'acknowledged' "
     "ELSE NULL END AS done_by, "
     "CASE WHEN i.status = 'done' THEN i.done_on ELSE a.acknowledged_on END AS done_on, "
     "a.claimed_by, a.assigned_to, COALESCE(a.comments, 0), a.last_comment, "
@@ -206,7 +217,7 @@ def inbox(
 ) -> tuple[list[tuple[Any, ...]], int]:
     """The items waiting for ``organization_id`` — or, given the organizations model's table, for
     any organization of its subtree — with what was done on them."""
-    params: list[object] = [today]
+    within: list[object] = []  # the subtree's parameter, first in the statement
     if ancestors_table is None:
         prefix, where = "", "i.organization_id = ?"
         where_params: list[object] = [organization_id]
@@ -215,7 +226,7 @@ def inbox(
             subtree_cte(ancestors_table),
             "i.organization_id IN (SELECT id FROM subtree)",
         )
-        params.insert(0, organization_id)
+        within.append(organization_id)
         where_params = []
     if status == "open":
         where += f" AND {OPEN}"
@@ -224,13 +235,17 @@ def inbox(
     if asked:
         where += " AND i.asked = ?"
         where_params.append(asked)
-    base = model.sql(
-        f"{prefix}SELECT {ROW_COLUMNS} FROM {{inbox_items}} i "
-        f"LEFT JOIN {{inbox_actions}} a ON a.item_key = i.item_key WHERE {where}"
-    )
-    all_params = [*params, *where_params]
     rows = tx.fetchall(
-        f"{base} ORDER BY {order_by}, i.item_key LIMIT ? OFFSET ?", (*all_params, limit, offset)
+        model.sql(
+            f"{prefix}SELECT {ROW_COLUMNS} FROM {{inbox_items}} i "
+            f"LEFT JOIN {{inbox_actions}} a ON a.item_key = i.item_key WHERE {where} "
+            f"ORDER BY {order_by}, i.item_key LIMIT ? OFFSET ?"
+        ),
+        (*within, today, *where_params, limit, offset),
     )
-    count_row = tx.fetchone(f"SELECT COUNT(*) FROM ({base}) counted", all_params)
+    # Counted on the items alone: whether one is open is a condition on its row.
+    count_row = tx.fetchone(
+        model.sql(f"{prefix}SELECT COUNT(*) FROM {{inbox_items}} i WHERE {where}"),
+        (*within, *where_params),
+    )
     return rows, int(count_row[0]) if count_row else 0

@@ -266,11 +266,10 @@ def pipeline(
     ancestors_table: str,
     plans_table: str,
     inbox_items_table: str | None,
-    inbox_actions_table: str | None = None,
 ) -> Pipeline:
     """The pipeline of ``organization_id`` and everything under it.
 
-    Overdue items are counted from the inbox's tables when they are given (None when not): open,
+    Overdue items are counted from the inbox's items when they are given (None when not): open,
     not acknowledged, due before ``today``, and waiting for or coming from the subtree.
 
     Cases belong to the subtree by their current branch. Admissions are the approvals given by the
@@ -311,21 +310,20 @@ def pipeline(
         planned[year] = planned.get(year, 0) + int(admissions)
     overdue = None
     if inbox_items_table is not None:
-        # An acknowledged receipt is no longer open, as the inbox itself shows it.
-        acknowledged = (
-            f"LEFT JOIN {inbox_actions_table} a ON a.item_key = i.item_key "
-            if inbox_actions_table
-            else ""
+        # Open and not acknowledged, as the inbox itself shows it (``projections.inbox.OPEN``);
+        # waiting for the subtree, or coming from it to an organization outside it.
+        late = (
+            f"SELECT COUNT(*) FROM {inbox_items_table} i WHERE i.status = 'open' "
+            "AND i.acknowledged = 0 AND i.due_on < ? AND "
         )
-        still_open = " AND COALESCE(a.acknowledged, 0) = 0" if inbox_actions_table else ""
-        found = tx.fetchone(
-            cte + f"SELECT COUNT(*) FROM {inbox_items_table} i {acknowledged}"
-            f"WHERE i.status = 'open'{still_open} AND i.due_on < ? "
-            "AND (i.organization_id IN (SELECT id FROM subtree) "
-            "OR i.from_organization_id IN (SELECT id FROM subtree))",
-            (organization_id, today),
-        )
-        overdue = int(found[0]) if found else 0
+        in_subtree = "IN (SELECT id FROM subtree)"
+        overdue = 0
+        for condition in (
+            f"i.organization_id {in_subtree}",
+            f"i.from_organization_id {in_subtree} AND i.organization_id NOT {in_subtree}",
+        ):
+            found = tx.fetchone(cte + late + condition, (organization_id, today))
+            overdue += int(found[0]) if found else 0
     return Pipeline(
         open_by_stage={number: int(by_stage.get(number, 0)) for number in STAGES},
         steps=[

@@ -20,7 +20,7 @@ from services.clock import today
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
 
 INBOX = "inbox"  # the approval inbox's read model, when it is registered
-INBOX_ITEMS, INBOX_ACTIONS = "inbox_items", "inbox_actions"
+INBOX_ITEMS = "inbox_items"
 
 
 class StageCount(BaseModel):
@@ -96,7 +96,6 @@ def pipeline_dashboard(
             ancestors_table=organizations.names["ancestors"],
             plans_table=organizations.names["development_plans"],
             inbox_items_table=inbox_tables.get(INBOX_ITEMS),
-            inbox_actions_table=inbox_tables.get(INBOX_ACTIONS),
         )
     notes = []
     if figures.overdue_items is None:

@@ -103,7 +103,6 @@ def dashboard(world: World, read_models: ReadModels, org: str) -> Pipeline:
             ancestors_table=organizations.names["ancestors"],
             plans_table=organizations.names["development_plans"],
             inbox_items_table=inbox.get("inbox_items"),
-            inbox_actions_table=inbox.get("inbox_actions"),
         )
 
 
