@@ -57,10 +57,11 @@ class InboxModel(ReadModel):
             "acknowledged INTEGER NOT NULL DEFAULT 0, acknowledged_on TEXT, version INTEGER NOT NULL"
         ),
     }
+    # Lists, counts and the dashboard's overdue items read the indexes alone (a page of a city's
+    # inbox sorts the keys of its open items, then reads twenty rows).
     indexes = (
-        "inbox_items (organization_id, status, acknowledged)",
+        "inbox_items (organization_id, status, acknowledged, due_on, waiting_since, item_key)",
         "inbox_items (subject_id)",
-        "inbox_items (from_organization_id, status, acknowledged)",
     )
 
     def process(
@@ -235,13 +236,16 @@ def inbox(
     if asked:
         where += " AND i.asked = ?"
         where_params.append(asked)
+    # The page's keys first, sorted from the index, then its rows with what was done on them.
     rows = tx.fetchall(
         model.sql(
-            f"{prefix}SELECT {ROW_COLUMNS} FROM {{inbox_items}} i "
-            f"LEFT JOIN {{inbox_actions}} a ON a.item_key = i.item_key WHERE {where} "
-            f"ORDER BY {order_by}, i.item_key LIMIT ? OFFSET ?"
+            f"{prefix + ', ' if prefix else 'WITH '}page AS (SELECT i.item_key FROM {{inbox_items}} i "
+            f"WHERE {where} ORDER BY {order_by}, i.item_key LIMIT ? OFFSET ?) "
+            f"SELECT {ROW_COLUMNS} FROM page p JOIN {{inbox_items}} i ON i.item_key = p.item_key "
+            f"LEFT JOIN {{inbox_actions}} a ON a.item_key = i.item_key "
+            f"ORDER BY {order_by}, i.item_key"
         ),
-        (*within, today, *where_params, limit, offset),
+        (*within, *where_params, limit, offset, today),
     )
     # Counted on the items alone: whether one is open is a condition on its row.
     count_row = tx.fetchone(

@@ -311,19 +311,23 @@ def pipeline(
     overdue = None
     if inbox_items_table is not None:
         # Open and not acknowledged, as the inbox itself shows it (``projections.inbox.OPEN``);
-        # waiting for the subtree, or coming from it to an organization outside it.
+        # waiting for the subtree, or coming from it to an organization outside it. An open item
+        # waits for an organization above the one it comes from (``domain.approvals.addressed``),
+        # so outside the subtree means above its root: a few organizations, not the whole city.
         late = (
             f"SELECT COUNT(*) FROM {inbox_items_table} i WHERE i.status = 'open' "
             "AND i.acknowledged = 0 AND i.due_on < ? AND "
         )
-        in_subtree = "IN (SELECT id FROM subtree)"
-        overdue = 0
-        for condition in (
-            f"i.organization_id {in_subtree}",
-            f"i.from_organization_id {in_subtree} AND i.organization_id NOT {in_subtree}",
-        ):
-            found = tx.fetchone(cte + late + condition, (organization_id, today))
-            overdue += int(found[0]) if found else 0
+        above = (
+            f"i.organization_id IN (SELECT ancestor_id FROM {ancestors_table} "
+            "WHERE organization_id = ? AND ancestor_id <> organization_id) "
+            "AND i.from_organization_id IN (SELECT id FROM subtree)"
+        )
+        within = tx.fetchone(
+            cte + late + "i.organization_id IN (SELECT id FROM subtree)", (organization_id, today)
+        )
+        from_within = tx.fetchone(cte + late + above, (organization_id, today, organization_id))
+        overdue = sum(int(found[0]) for found in (within, from_within) if found)
     return Pipeline(
         open_by_stage={number: int(by_stage.get(number, 0)) for number in STAGES},
         steps=[
