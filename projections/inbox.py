@@ -57,10 +57,11 @@ class InboxModel(ReadModel):
             "acknowledged INTEGER NOT NULL DEFAULT 0, acknowledged_on TEXT, version INTEGER NOT NULL"
         ),
     }
-    # Lists, counts and the dashboard's overdue items read the indexes alone (a page of a city's
+    # Lists, counts and the dashboard's overdue items read the index alone (a page of a city's
     # inbox sorts the keys of its open items, then reads twenty rows).
     indexes = (
-        "inbox_items (organization_id, status, acknowledged, due_on, waiting_since, item_key)",
+        "inbox_items (organization_id, status, acknowledged, due_on, waiting_since, item_key, "
+        "from_organization_id)",
         "inbox_items (subject_id)",
     )
 
