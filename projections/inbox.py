@@ -35,6 +35,8 @@ ITEM_COLUMNS = (
 
 
 REMEMBERED = 50_000  # items whose last row the model remembers
+# Waiting for someone: not done, and not a filing acknowledged (``OPEN``, of a row called ``i``).
+OPEN_ROW = "status = 'open' AND acknowledged = 0"
 
 
 class InboxModel(ReadModel):
@@ -57,12 +59,15 @@ class InboxModel(ReadModel):
             "acknowledged INTEGER NOT NULL DEFAULT 0, acknowledged_on TEXT, version INTEGER NOT NULL"
         ),
     }
-    # Lists, counts and the dashboard's overdue items read the index alone (a page of a city's
-    # inbox sorts the keys of its open items, then reads twenty rows).
+    # Lists, counts and the dashboard's overdue items read an index alone: the open items of a
+    # city (a partial index, in the order a page lists them: its first pages end early), or of one
+    # organization, open or done. A page then reads only its twenty rows.
     indexes = (
         "inbox_items (organization_id, status, acknowledged, due_on, waiting_since, item_key, "
         "from_organization_id)",
         "inbox_items (subject_id)",
+        "inbox_items (waiting_since, item_key, organization_id, due_on, from_organization_id) "
+        f"WHERE {OPEN_ROW}",
     )
 
     def process(
@@ -189,7 +194,7 @@ class InboxModel(ReadModel):
         return self._names[subject.organization_id]
 
 
-OPEN = "(i.status = 'open' AND i.acknowledged = 0)"
+OPEN = "(i.status = 'open' AND i.acknowledged = 0)"  # OPEN_ROW of the row called ``i``
 
 ROW_COLUMNS = (
     "i.item_key, i.kind, i.subject_type, i.subject_id, i.subject_name, i.asked, i.trig, "
