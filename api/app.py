@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi_offline import FastAPIOffline
 
-from api import errors, openapi
+from api import console, errors, openapi
 from api.access import check_routes
 from api.limits import BodyLimit
 from api.request_ids import RequestIds
@@ -71,6 +71,9 @@ def create_app(memberflow: Memberflow) -> FastAPI:
     ):
         app.include_router(router)
     check_routes(app)  # every endpoint has its row in the access policy
+    # The console's pages are no API endpoints: not in the policy's table nor in the OpenAPI
+    # document; they sign a person in by cookie, with the same token check (docs/console.md).
+    console.install(app)
     openapi.install(app)
     app.add_middleware(BodyLimit, max_bytes=memberflow.settings.max_body_bytes)
     app.add_middleware(RequestIds)  # outermost, so that every answer carries the id

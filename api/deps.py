@@ -43,11 +43,20 @@ def current_actor(
     if credentials is None:
         raise Unauthorized("a bearer token is required")
     try:
-        actor = actor_from(memberflow.settings, credentials.credentials)
+        return token_actor(memberflow, credentials.credentials)
     except InvalidToken as error:
         raise Unauthorized(str(error)) from None
     except KeysUnavailable as error:
         raise HTTPException(503, str(error)) from None
+
+
+def token_actor(memberflow: Memberflow, token: str) -> Actor:
+    """The actor a token names, checked as every request's is: its signature, claims and lifetime
+    (``services.tokens``), then its organization. The API and the web console both ask here.
+
+    Raises ``InvalidToken`` (401) or ``KeysUnavailable`` (503).
+    """
+    actor = actor_from(memberflow.settings, token)
     _check_organization(memberflow, actor)
     return actor
 
@@ -56,10 +65,10 @@ def _check_organization(memberflow: Memberflow, actor: Actor) -> None:
     """A token acts for a registered organization; only an admin's may name none."""
     if actor.organization_id is None:
         if actor.role is not Role.ADMIN:  # actor_from refuses these already
-            raise Unauthorized("only an admin token may carry no organization")
+            raise InvalidToken("only an admin token may carry no organization")
         return
     if not memberflow.organizations.registered(actor.organization_id):
-        raise Unauthorized(
+        raise InvalidToken(
             f"the token's organization {actor.organization_id} is not a registered organization"
         )
 

@@ -1,0 +1,38 @@
+"""The web console (issue 12): pages for people, in Chinese by default, under ``/console/``.
+
+Rendered on the server with Jinja2 and enhanced with htmx, both served by memberflow itself
+(``static/``; nothing from a CDN). A browser signs in with a memberflow token, which is checked as
+the API checks a bearer token; the session keeps it in an HttpOnly cookie and every form carries
+a CSRF value (docs/console.md).
+
+The console's routes are pages, not API operations: they stay out of the OpenAPI document, and
+they authenticate by cookie rather than by the Authorization header.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.console.errors import install as install_error_pages
+from api.console.home import router as home_page
+from api.console.language import router as language_link
+from api.console.paths import STATIC
+from api.console.sign_in import router as sign_in_pages
+
+router = APIRouter(include_in_schema=False)
+for pages in (sign_in_pages, home_page, language_link):
+    router.include_router(pages)
+
+
+def install(app: FastAPI) -> None:
+    """The console's pages, its static files and its error pages, on ``app``."""
+    app.include_router(router)
+    app.mount(
+        STATIC,
+        StaticFiles(directory=Path(__file__).parent / "static"),
+        name="console-static",
+    )
+    install_error_pages(app)

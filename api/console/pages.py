@@ -1,0 +1,51 @@
+"""Rendering a console page: its template, its language, and the headers every page carries."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from api.console.i18n import STRINGS, language_of, long_date
+
+_templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+# Everything a page loads comes from this service (intranets are offline, and nothing else is
+# trusted): no inline script or style, no frame around the console, forms posted only here.
+# ``connect-src`` lets htmx fetch from the console.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",  # pages show who is signed in, and later personal data
+}
+
+
+def render(request: Request, template: str, *, status: int = 200, **context: Any) -> Response:
+    """``template`` in the request's language, with its strings ``t`` and its date filter."""
+    language = language_of(request)
+
+    def written(day: date) -> str:
+        return long_date(day, language)
+
+    return _templates.TemplateResponse(
+        request,
+        template,
+        {
+            "t": STRINGS[language],
+            "lang": language,
+            "other": "en" if language == "zh" else "zh",
+            "long_date": written,
+            "actor": None,
+            **context,
+        },
+        status_code=status,
+        headers=SECURITY_HEADERS,
+    )

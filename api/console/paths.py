@@ -1,0 +1,8 @@
+"""The console's addresses, named once: routes, redirects, templates and cookies all use these."""
+
+ROOT = "/console"  # the path of every console cookie
+HOME = f"{ROOT}/"
+SIGN_IN = f"{ROOT}/sign-in"
+SIGN_OUT = f"{ROOT}/sign-out"
+LANGUAGE = f"{ROOT}/language"
+STATIC = f"{ROOT}/static"

@@ -1,0 +1,1 @@
+"""The web console: its helpers, its pages over HTTP, and in a real browser."""
