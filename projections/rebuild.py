@@ -129,6 +129,11 @@ def _swap(read_models: ReadModels, name: str, follower: Follower) -> None:
             )
         tx.execute(f"DELETE FROM {TRACKING} WHERE projection = ?", (f"{name}{NEXT}",))
         failures.clear(tx, name)
+        if read_models.database.kind == "postgresql":
+            # Tables loaded in bulk: their statistics now, not when autovacuum comes by, so that
+            # the first queries are planned on them (a city's inbox scanned its table before).
+            for table in live.names.values():
+                tx.execute(f"ANALYZE {table}")
     read_models.followers[name].forget()
     read_models.forgive(name)
 

@@ -106,3 +106,18 @@ def test_a_rebuild_equals_the_live_read_model_and_can_run_again(
     rebuild(read_models, name)  # the names a rebuild uses are free again
     assert _rows(read_models, name) == live
     assert read_models.catch_up() == 0
+    if read_models.database.kind == "postgresql":  # planned on statistics from the start
+        assert _analyzed(read_models, name) == set(read_models.model(name).names.values())
+
+
+def _analyzed(read_models: ReadModels, name: str) -> set[str]:
+    with read_models.database.transaction(write=False) as tx:
+        return {
+            table
+            for table in read_models.model(name).names.values()
+            if tx.fetchone(
+                "SELECT 1 FROM pg_stat_user_tables WHERE relname = ? "
+                "AND schemaname = current_schema() AND last_analyze IS NOT NULL",
+                (table,),
+            )
+        }
