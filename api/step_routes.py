@@ -1,6 +1,7 @@
 """One POST route per workflow step, each with a body of its own, for cases and elections alike."""
 
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Annotated, Any, Protocol
 from uuid import UUID
 
@@ -9,7 +10,7 @@ from pydantic import BaseModel
 
 from api.access import Authorized
 from api.deps import MemberflowDep, RequestId
-from api.schemas import facts_of, flat_body
+from api.schemas import EntryIn, facts_of, flat_body
 from domain.bounds import VERSION_MAX
 from domain.commands import Command, Entry
 from domain.context import Actor
@@ -54,7 +55,7 @@ def _add_step_route(
     answer: Answer,
     response_model: type[BaseModel],
 ) -> None:
-    body_model: Any = flat_body(step.slug, step.details)
+    body_model: Any = step_body(step)
 
     def record_step(
         subject_id: Annotated[UUID, Path(alias=subject)],
@@ -67,8 +68,7 @@ def _add_step_route(
             Header(ge=0, le=VERSION_MAX, description="the version the client last saw"),
         ] = None,
     ) -> BaseModel:
-        details = facts_of(step.details, body)
-        made = command(subject_id, step.slug, details, body.entry(), if_match)
+        made = step_command(command, subject_id, step, body, if_match)
         return answer(memberflow, made, actor, request_id)
 
     router.add_api_route(
@@ -79,3 +79,26 @@ def _add_step_route(
         name=f"step_{step.slug}",
         summary=f"Step {step.number}: {step.slug} ({step.zh})",
     )
+
+
+def step_body(step: WorkflowStep) -> type[EntryIn]:
+    """The request body of ``step``: the entry's fields and the step's facts, as its route and the
+    web console's decision form validate them (one model a step, so OpenAPI names it once)."""
+    return _step_body(step.slug, step.details)
+
+
+@cache
+def _step_body(slug: str, details: type[StepDetails]) -> type[EntryIn]:
+    return flat_body(slug, details)
+
+
+def step_command(
+    command: MakeCommand,
+    subject_id: UUID,
+    step: WorkflowStep,
+    body: EntryIn,
+    if_match: int | None,
+) -> Command:
+    """The command a step's request sends: its facts out of the flat body, its entry, and the
+    version the client last saw (``If-Match``; a stale one is refused with Conflict, 409)."""
+    return command(subject_id, step.slug, facts_of(step.details, body), body.entry(), if_match)

@@ -18,12 +18,15 @@ from fastapi.staticfiles import StaticFiles
 
 from api.console.errors import install as install_error_pages
 from api.console.home import router as home_page
+from api.console.inbox import router as inbox_page
+from api.console.item_forms import router as item_forms
+from api.console.item_page import router as item_page
 from api.console.language import router as language_link
 from api.console.paths import STATIC
 from api.console.sign_in import router as sign_in_pages
 
 router = APIRouter(include_in_schema=False)
-for pages in (sign_in_pages, home_page, language_link):
+for pages in (sign_in_pages, home_page, language_link, inbox_page, item_page, item_forms):
     router.include_router(pages)
 
 

@@ -6,11 +6,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.console.cookies import SESSION_COOKIE
-from api.console.csrf import csrf_token
 from api.console.pages import render
 from api.console.paths import HOME
-from api.console.session import SignedIn
+from api.console.session import SessionCsrf, SignedIn
 from api.deps import MemberflowDep
 from services.clock import today
 
@@ -18,7 +16,9 @@ router = APIRouter()
 
 
 @router.get(HOME)
-def home(request: Request, actor: SignedIn, memberflow: MemberflowDep) -> Response:
+def home(
+    request: Request, actor: SignedIn, csrf: SessionCsrf, memberflow: MemberflowDep
+) -> Response:
     organization = (
         memberflow.organizations.organization(actor.organization_id).name
         if actor.organization_id
@@ -28,7 +28,8 @@ def home(request: Request, actor: SignedIn, memberflow: MemberflowDep) -> Respon
         request,
         "home.html",
         actor=actor,
-        csrf=csrf_token(memberflow.settings.secret_key, request.cookies[SESSION_COOKIE]),
+        csrf=csrf,
+        current="home",
         organization=organization,
         today=today(memberflow.clock),
     )

@@ -44,6 +44,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
             "other": "en" if language == "zh" else "zh",
             "long_date": written,
             "actor": None,
+            "current": None,  # the page of the navigation this one is
             **context,
         },
         status_code=status,

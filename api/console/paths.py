@@ -6,3 +6,9 @@ SIGN_IN = f"{ROOT}/sign-in"
 SIGN_OUT = f"{ROOT}/sign-out"
 LANGUAGE = f"{ROOT}/language"
 STATIC = f"{ROOT}/static"
+INBOX = f"{ROOT}/inbox"
+ITEMS = f"{ROOT}/items"  # ITEMS/<item key>: one inbox item, and the forms that act on it
+
+
+def item_page(key: str) -> str:
+    return f"{ITEMS}/{key}"

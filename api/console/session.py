@@ -8,7 +8,7 @@ from fastapi import Depends
 from starlette.requests import Request
 
 from api.console.cookies import PRESESSION_COOKIE, SESSION_COOKIE
-from api.console.csrf import csrf_valid
+from api.console.csrf import csrf_token, csrf_valid
 from api.console.errors import Refused, SignInRequired
 from api.console.forms import form_fields
 from api.deps import MemberflowDep, token_actor
@@ -31,6 +31,15 @@ def signed_in(request: Request, memberflow: MemberflowDep) -> Actor:
 
 
 SignedIn = Annotated[Actor, Depends(signed_in)]
+
+
+def session_csrf(request: Request, memberflow: MemberflowDep, _: SignedIn) -> str:
+    """The CSRF value of the signed-in session's forms (once ``signed_in`` has checked the
+    cookie: FastAPI runs it once a request, however many dependencies ask for it)."""
+    return csrf_token(memberflow.settings.secret_key, request.cookies[SESSION_COOKIE])
+
+
+SessionCsrf = Annotated[str, Depends(session_csrf)]
 
 
 async def _checked_form(request: Request, memberflow: MemberflowDep, cookie: str) -> dict[str, str]:

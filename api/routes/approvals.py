@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.access import Authorized, listable
 from api.deps import MemberflowDep, RequestId
-from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
+from api.reads import Page, PageParams, Paging, ReadModelsDep, caught_up, page_of
 from api.schemas import Documents, Written
 from domain.bounds import TITLE_MAX, BusinessDate, Reason, ShortText, Text
 from domain.commands import AcknowledgeItem, AssignItem, ClaimItem, Command, CommentItem, Entry
@@ -22,6 +22,7 @@ from domain.context import Actor
 from memberflow.bootstrap import Memberflow
 from projections.inbox import InboxModel, inbox
 from projections.organizations import OrganizationsModel
+from projections.service import ReadModels
 from services.clock import today
 
 router = APIRouter(prefix="/approvals", tags=["approvals"])
@@ -77,6 +78,26 @@ def get_inbox(
         str | None, Query(max_length=TITLE_MAX, description="only items asking this step")
     ] = None,
 ) -> dict[str, object]:
+    rows, count, positions = inbox_rows(
+        memberflow, read_models, actor, paging, org=org, subtree=subtree, status=status, asked=asked
+    )
+    return page_of(rows, count, paging, positions)
+
+
+def inbox_rows(
+    memberflow: Memberflow,
+    read_models: ReadModels,
+    actor: Actor,
+    paging: PageParams,
+    *,
+    org: UUID,
+    subtree: bool = False,
+    status: Literal["open", "done"] | None = "open",
+    asked: str | None = None,
+) -> tuple[list[InboxRow], int, dict[str, int]]:
+    """One page of ``org``'s inbox, its count of rows in all pages and the log positions they
+    reflect: what ``GET /approvals/inbox`` answers and the web console's inbox shows, with the
+    same access check (403 outside the jurisdiction, 404 for an unknown organization)."""
     listable(memberflow, actor, org)
     names = [InboxModel.name, *([OrganizationsModel.name] if subtree else [])]
     positions = caught_up(read_models, paging.after, names, memberflow.settings.read_wait_seconds)
@@ -101,7 +122,7 @@ def get_inbox(
     for row in rows:
         values = dict(zip(fields, row, strict=True))
         data.append(InboxRow.model_validate({**values, "decide": _decide(values)}))
-    return page_of(data, count, paging, positions)
+    return data, count, positions
 
 
 def _decide(row: dict[str, object]) -> str:
@@ -128,17 +149,31 @@ class ActionIn(BaseModel):
 class AssignIn(ActionIn):
     to: ShortText = Field(min_length=1, description="the colleague's user id")
 
+    def command(self, item: str, memberflow: Memberflow) -> AssignItem:
+        return AssignItem(item, self.to, self.entry(memberflow))
+
 
 class CommentIn(ActionIn):
     text: Reason
+
+    def command(self, item: str, memberflow: Memberflow) -> CommentItem:
+        return CommentItem(item, self.text, self.entry(memberflow))
+
+
+# The actions whose body, the entry, may be left out: their command of an item and an entry.
+BARE_ACTIONS: dict[str, Callable[[str, Entry], Command]] = {
+    "claim": ClaimItem,
+    "acknowledge": AcknowledgeItem,
+}
 
 
 def _written(memberflow: Memberflow, command: Command, actor: Actor, request_id: str) -> Written:
     return Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
 
 
-def _add_bare_action(name: str, command: Callable[[str, Entry], Command], summary: str) -> None:
+def _add_bare_action(name: str, summary: str) -> None:
     """``POST /approvals/{item}/<name>``: an action whose body, the entry, may be left out."""
+    command = BARE_ACTIONS[name]
 
     def act(
         item: ItemPath,
@@ -160,7 +195,7 @@ def _add_bare_action(name: str, command: Callable[[str, Entry], Command], summar
     )
 
 
-_add_bare_action("claim", ClaimItem, "Take the item into one's hands")
+_add_bare_action("claim", "Take the item into one's hands")
 
 
 @router.post("/{item}/assign", response_model=Written, summary="Assign the item to a colleague")
@@ -171,8 +206,7 @@ def assign(
     actor: Authorized,
     request_id: RequestId,
 ) -> Written:
-    command = AssignItem(item, body.to, body.entry(memberflow))
-    return _written(memberflow, command, actor, request_id)
+    return _written(memberflow, body.command(item, memberflow), actor, request_id)
 
 
 @router.post("/{item}/comment", response_model=Written, summary="Comment on the item")
@@ -183,8 +217,7 @@ def comment(
     actor: Authorized,
     request_id: RequestId,
 ) -> Written:
-    command = CommentItem(item, body.text, body.entry(memberflow))
-    return _written(memberflow, command, actor, request_id)
+    return _written(memberflow, body.command(item, memberflow), actor, request_id)
 
 
-_add_bare_action("acknowledge", AcknowledgeItem, "Acknowledge a filing (备案)")
+_add_bare_action("acknowledge", "Acknowledge a filing (备案)")

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
@@ -21,6 +22,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from api.app import create_app
 from domain.context import Role
 from memberflow.bootstrap import Memberflow
+from projections.service import ReadModels
 from services.tokens import issue
 from tests.support.world import World
 
@@ -47,6 +49,15 @@ def secretary_token(world: World) -> str:
         role=Role.BRANCH_SECRETARY,
         organization_id=world.ids["branch"],
     )
+
+
+@pytest.fixture
+def waiting_case(world: World, read_models: ReadModels) -> UUID:
+    """张三's case, waiting for the pre-review (13) of 市财政局机关党委 — with its two filings
+    (4, 8) still to acknowledge — the read models caught up, the clock on 2024-06-20."""
+    case_id = world.case_before(13, name="张三")
+    read_models.catch_up()
+    return case_id
 
 
 @pytest.fixture(scope="module")

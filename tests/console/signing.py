@@ -7,6 +7,9 @@ import re
 import httpx2 as httpx
 from fastapi.testclient import TestClient
 
+from services.tokens import issue
+from tests.support.world import World
+
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
 
 
@@ -27,3 +30,22 @@ def set_cookies(answer: httpx.Response) -> dict[str, str]:
     """Each cookie the answer sets, by name: its whole Set-Cookie header."""
     headers = answer.headers.get_list("set-cookie")
     return {header.split("=", 1)[0]: header for header in headers}
+
+
+def token_for(world: World, key: str) -> str:
+    """A token of the World's actor ``key`` ("official", "wc_official" …), as ``memberflow token``
+    mints it."""
+    actor = world.actors[key]
+    return issue(
+        world.memberflow.settings,
+        subject=actor.id,
+        role=actor.role,
+        organization_id=actor.organization_id,
+    )
+
+
+def sign_in_as(console: TestClient, world: World, key: str) -> TestClient:
+    """``console`` with a session of the World's actor ``key``."""
+    answer = sign_in(console, token_for(world, key))
+    assert answer.status_code == 303, answer.text
+    return console

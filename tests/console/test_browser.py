@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Request, ViewportSize, expect
 
+from tests.console.browsing import scrolls_sideways, unlabelled
+
 pytestmark = pytest.mark.stores("sqlite")
 
 TABLET: ViewportSize = {"width": 768, "height": 1024}
@@ -24,7 +26,8 @@ def test_signing_in_with_a_token_shows_who_is_signed_in(page: Page, secretary_to
     expect(page.get_by_test_id("subject")).to_have_text("zhang")
     expect(page.get_by_test_id("role")).to_have_text("党支部书记")
     expect(page.get_by_test_id("organization")).to_have_text("市财政局第一党支部")
-    expect(page.get_by_role("navigation")).to_contain_text("待办事项 建设中")
+    expect(page.get_by_test_id("nav-inbox")).to_have_attribute("href", "/console/inbox")
+    expect(page.get_by_role("navigation")).to_contain_text("发展党员 建设中")
 
 
 @pytest.mark.usefixtures("world")
@@ -58,12 +61,12 @@ def test_the_sign_in_form_is_usable_by_keyboard_alone(page: Page, secretary_toke
 
 def test_every_field_has_a_visible_label(page: Page, secretary_token: str) -> None:
     page.goto("/console/sign-in")
-    assert _unlabelled(page) == []
+    assert unlabelled(page) == []
     page.get_by_label("访问令牌").fill(secretary_token)
     page.get_by_label("访问令牌").press("Enter")
     expect(page).to_have_url("/console/")
 
-    assert _unlabelled(page) == []
+    assert unlabelled(page) == []
 
 
 def test_english_is_one_click_away(page: Page) -> None:
@@ -101,30 +104,12 @@ def test_the_pages_fit_the_screen_without_scrolling_sideways(
     if size:
         page.set_viewport_size(size)
     page.goto("/console/sign-in")
-    assert _scrolls_sideways(page) is False
+    assert scrolls_sideways(page) is False
     page.get_by_label("访问令牌").fill(secretary_token)
     page.get_by_test_id("sign-in").click()
     expect(page).to_have_url("/console/")
 
-    assert _scrolls_sideways(page) is False
-
-
-def _unlabelled(page: Page) -> list[str]:
-    """The ids of the page's fields without a label whose text is shown."""
-    found: list[str] = page.evaluate(
-        """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
-            .filter(field => ![...field.labels].some(label => label.innerText.trim()
-                && label.checkVisibility()))
-            .map(field => field.id || field.name)"""
-    )
-    return found
-
-
-def _scrolls_sideways(page: Page) -> bool:
-    wider: bool = page.evaluate(
-        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
-    )
-    return wider
+    assert scrolls_sideways(page) is False
 
 
 def _origin(request: Request) -> str:

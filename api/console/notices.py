@@ -1,0 +1,36 @@
+"""Why the console did not record what a form asked, shown on the page itself: never a JSON error.
+
+A refusal of the domain shows every broken rule as the API's problem+json carries it: its id, its
+article and its sentence in the reader's language. A conflict (the subject moved since the page
+was shown) says 已被他人处理; a field the request's model refuses is named by its label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from domain.errors import Conflict, Forbidden, RulesBroken, Violation
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    status: int  # the page's status, as the API would answer the same refusal
+    message: str  # one of the console's strings (i18n.py)
+    violations: tuple[Violation, ...] = ()
+    fields: tuple[str, ...] = ()  # the names of the fields refused
+
+
+COMMENT_REQUIRED = Notice(422, "comment_required", fields=("comment",))
+
+
+def notice_of(error: RulesBroken | Conflict | ValidationError) -> Notice:
+    if isinstance(error, Forbidden):  # MF-ACCESS: 403, as the API answers it
+        return Notice(403, "forbidden", tuple(error.violations))
+    if isinstance(error, RulesBroken):
+        return Notice(422, "rule_broken", tuple(error.violations))
+    if isinstance(error, Conflict):
+        return Notice(409, "conflict")
+    names = (str(problem["loc"][0]) if problem["loc"] else "" for problem in error.errors())
+    return Notice(422, "invalid", fields=tuple(dict.fromkeys(names)))
