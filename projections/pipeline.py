@@ -2,9 +2,11 @@
 
 ``pipeline_cases`` holds one row per case (its branch, status, stage, furthest step and the dates the
 dashboard counts by); ``pipeline_steps`` one row per recorded step, with the days since the latest of
-its direct prerequisites (``Step.after``). ``pipeline`` answers the dashboard for an organization's
-subtree, joining the organizations model's tables (and the inbox's, when it exists) at query time;
-processing reads nothing but the event and its case.
+its direct prerequisites (``Step.after``). The dashboard's figures are kept as counters for every
+organization above each case (``projections.pipeline_counts``), so that ``pipeline`` reads the rows
+of one organization, whatever the size of its subtree; it joins the organizations model's plans
+and the inbox's items (when it exists) at query time. Processing reads the event, its case, the
+case's row when the model no longer remembers where it stood, and the tree from the event store.
 """
 
 from __future__ import annotations
