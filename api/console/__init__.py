@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.console.case_page import router as case_page
 from api.console.errors import install as install_error_pages
 from api.console.home import router as home_page
 from api.console.inbox import router as inbox_page
@@ -26,7 +27,15 @@ from api.console.paths import STATIC
 from api.console.sign_in import router as sign_in_pages
 
 router = APIRouter(include_in_schema=False)
-for pages in (sign_in_pages, home_page, language_link, inbox_page, item_page, item_forms):
+for pages in (
+    sign_in_pages,
+    home_page,
+    language_link,
+    inbox_page,
+    item_page,
+    item_forms,
+    case_page,
+):
     router.include_router(pages)
 
 

@@ -12,12 +12,13 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from api.console.decision import APPROVE, COMMENT, REFUSE, decision_form
+from api.console.decision import APPROVE, REFUSE, decision_form
 from api.console.errors import Refused
 from api.console.item_page import item_answer, viewed
 from api.console.notices import COMMENT_REQUIRED, notice_of
 from api.console.paths import INBOX, ITEMS, item_page
 from api.console.session import SessionForm, SignedIn
+from api.console.step_form import COMMENT
 from api.deps import MemberflowDep, RequestId
 from api.routes.approvals import BARE_ACTIONS, ActionIn, AssignIn, CommentIn
 from domain.bounds import VERSION_MAX

@@ -1,5 +1,7 @@
 """The console's addresses, named once: routes, redirects, templates and cookies all use these."""
 
+from uuid import UUID
+
 ROOT = "/console"  # the path of every console cookie
 HOME = f"{ROOT}/"
 SIGN_IN = f"{ROOT}/sign-in"
@@ -8,7 +10,12 @@ LANGUAGE = f"{ROOT}/language"
 STATIC = f"{ROOT}/static"
 INBOX = f"{ROOT}/inbox"
 ITEMS = f"{ROOT}/items"  # ITEMS/<item key>: one inbox item, and the forms that act on it
+CASES = f"{ROOT}/cases"  # CASES/<case id>: one admission case, and its step forms
 
 
 def item_page(key: str) -> str:
     return f"{ITEMS}/{key}"
+
+
+def case_page(case_id: UUID) -> str:
+    return f"{CASES}/{case_id}"

@@ -106,6 +106,14 @@ def case_timeline_view(
 ) -> Timeline:
     """Every event of the case in order, with its metadata, the rules checked and the findings
     it raised."""
+    return case_timeline_of(memberflow, actor, case_id, request_id)
+
+
+def case_timeline_of(
+    memberflow: Memberflow, actor: Actor, case_id: UUID, request_id: str
+) -> Timeline:
+    """The case's timeline, as its audit endpoint and the web console's case page show it:
+    NotFound outside the actor's jurisdiction for Action.AUDIT; the view recorded."""
     events = memberflow.membership.history(case_id)  # read once: the case is their fold
     case = fold(events)
     if not isinstance(case, AdmissionCase):
