@@ -102,7 +102,7 @@ def case_answer(
     view = case_view(memberflow, actor, case_id, request_id)
     language = language_of(request)
     refused_step, refusal = notice or ("", None)
-    stale = refusal is not None and refusal.message == "conflict"  # offer no form on old facts
+    stale = refusal is not None and refusal.stale
     return render(
         request,
         "case.html",

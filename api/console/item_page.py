@@ -67,7 +67,7 @@ def item_answer(
     if view.is_case:  # a person's case is shown: the read is recorded, as GET /admissions/{id}
         memberflow.reads.read(actor, "case", view.key.subject_id, request_id)
     language = language_of(request)
-    stale = notice is not None and notice.message == "conflict"  # offer no form on old facts
+    stale = notice is not None and notice.stale
     decides = view.is_decision and view.may(actor, "decide") and not stale
     return render(
         request,

@@ -23,7 +23,13 @@ class Notice:
     violations: tuple[Violation, ...] = ()
     fields: tuple[str, ...] = ()  # the names of the fields refused
 
+    @property
+    def stale(self) -> bool:
+        """The subject moved since the page was shown: no form is offered on its old facts."""
+        return self.message == CONFLICT
 
+
+CONFLICT = "conflict"  # 已被他人处理 (i18n.py)
 COMMENT_REQUIRED = Notice(422, "comment_required", fields=("comment",))
 
 
@@ -33,7 +39,7 @@ def notice_of(error: RulesBroken | Conflict | ValidationError) -> Notice:
     if isinstance(error, RulesBroken):
         return Notice(422, "rule_broken", tuple(error.violations))
     if isinstance(error, Conflict):
-        return Notice(409, "conflict")
+        return Notice(409, CONFLICT)
     problems = error.errors()
     if problems and problems[0]["type"] == "date_in_future":  # MF-FUTURE-DATE, as the API says
         day = problems[0].get("ctx", {}).get("day", "")
