@@ -11,6 +11,7 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from api.console.i18n import STRINGS, language_of, long_date
+from api.console.navigation import navigation
 
 _templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -43,6 +44,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
             "lang": language,
             "other": "en" if language == "zh" else "zh",
             "long_date": written,
+            "navigation": navigation,
             "actor": None,
             "current": None,  # the page of the navigation this one is
             **context,

@@ -11,6 +11,11 @@ STATIC = f"{ROOT}/static"
 INBOX = f"{ROOT}/inbox"
 ITEMS = f"{ROOT}/items"  # ITEMS/<item key>: one inbox item, and the forms that act on it
 CASES = f"{ROOT}/cases"  # CASES/<case id>: one admission case, and its step forms
+DUE = f"{ROOT}/due"  # the branch's own cases whose next step is due or possible soon
+ELECTIONS = f"{ROOT}/elections"  # the terms and elections of a subtree; ELECTIONS/<id>: one
+DASHBOARD = f"{ROOT}/dashboard"
+AUDIT = f"{ROOT}/audit"
+IMPORT = f"{ROOT}/import"
 
 
 def item_page(key: str) -> str:

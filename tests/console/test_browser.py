@@ -27,7 +27,7 @@ def test_signing_in_with_a_token_shows_who_is_signed_in(page: Page, secretary_to
     expect(page.get_by_test_id("role")).to_have_text("党支部书记")
     expect(page.get_by_test_id("organization")).to_have_text("市财政局第一党支部")
     expect(page.get_by_test_id("nav-inbox")).to_have_attribute("href", "/console/inbox")
-    expect(page.get_by_role("navigation")).to_contain_text("发展党员 建设中")
+    expect(page.get_by_test_id("nav-due")).to_have_text("发展提醒")
 
 
 @pytest.mark.usefixtures("world")

@@ -6,6 +6,8 @@ import ast
 import asyncio
 from datetime import date
 from pathlib import Path
+from types import ModuleType, SimpleNamespace
+from typing import cast
 
 import pytest
 from pydantic import SecretStr
@@ -17,7 +19,10 @@ from api.console.csrf import csrf_token, csrf_valid
 from api.console.forms import MAX_FORM_BYTES, FormRefused, form_fields
 from api.console.i18n import STRINGS, language_of, long_date
 from api.console.language import back_within_console
+from api.console.navigation import navigation
 from api.console.reasons import reason_in, translated
+from api.console.texts import combined
+from domain.context import Actor, Role
 
 KEY = SecretStr("a secret key of the tests, long enough to sign")
 ROOT = Path(__file__).parents[2]
@@ -125,6 +130,32 @@ def test_the_language_is_chinese_unless_english_is_chosen(cookie: str, language:
 
 def test_both_languages_have_every_string() -> None:
     assert STRINGS["zh"].keys() == STRINGS["en"].keys()
+
+
+def test_texts_missing_in_a_language_or_named_twice_are_refused() -> None:
+    one_sided = SimpleNamespace(__name__="one_sided", ZH={"a": "甲", "b": "乙"}, EN={"a": "A"})
+    first = SimpleNamespace(__name__="first", ZH={"a": "甲"}, EN={"a": "A"})
+    again = SimpleNamespace(__name__="again", ZH={"a": "又"}, EN={"a": "again"})
+
+    with pytest.raises(ValueError, match=r"one_sided: \['b'\] in one language"):
+        combined((cast(ModuleType, one_sided),))
+    with pytest.raises(ValueError, match=r"again: \['a'\] are already named"):
+        combined((cast(ModuleType, first), cast(ModuleType, again)))
+    assert combined((cast(ModuleType, first),)) == {"zh": {"a": "甲"}, "en": {"a": "A"}}
+
+
+@pytest.mark.parametrize(
+    ("role", "pages"),
+    [
+        (Role.BRANCH_SECRETARY, ["home", "inbox", "due", "elections", "dashboard"]),
+        (Role.COMMITTEE_OFFICIAL, ["home", "inbox", "due", "elections", "dashboard"]),
+        (Role.ORG_DEPARTMENT, ["home", "inbox", "elections", "dashboard", "audit", "import"]),
+        (Role.DISCIPLINE_INSPECTOR, ["home", "inbox", "elections", "dashboard", "audit"]),
+        (Role.ADMIN, ["home", "inbox", "elections", "dashboard", "audit", "import"]),
+    ],
+)
+def test_the_navigation_lists_what_the_role_may_do(role: Role, pages: list[str]) -> None:
+    assert [entry.page for entry in navigation(Actor(id="u", role=role))] == pages
 
 
 @pytest.mark.parametrize(
