@@ -28,6 +28,11 @@ ZH = {
     "keys_unavailable": "暂时无法验证令牌：身份提供方的签名密钥不可用，请稍后再试。",
     "form_refused": "无法读取所提交的表单。",
     "back": "返回工作台",
+    "busy": "系统繁忙，请稍后再试。如果刚才提交了表单，它可能未被记录：请先打开该页面查看当前状态，"
+    "再决定是否重新提交（重新提交不会重复记录）。",
+    "unexpected": "服务器内部错误，已记录在日志中。请把下面的请求编号告诉系统管理员。",
+    "request_id": "请求编号",
+    "no_page": "没有这个页面：地址有误，或其中的编号不正确。",
     "role.branch_secretary": "党支部书记",
     "role.committee_official": "党委（工委）工作人员",
     "role.org_department": "组织部门工作人员",
@@ -65,6 +70,13 @@ EN = {
     "keys are unavailable. Try again later.",
     "form_refused": "The submitted form cannot be read.",
     "back": "Back to the console",
+    "busy": "The system is busy; try again in a moment. If you just submitted a form, it may not "
+    "have been recorded: open its page to see the current state before you submit it again "
+    "(submitting again cannot record it twice).",
+    "unexpected": "An internal error; it has been logged. Give the request id below to your "
+    "administrator.",
+    "request_id": "Request id",
+    "no_page": "There is no such page: the address, or an id in it, is wrong.",
     "role.branch_secretary": "Branch secretary",
     "role.committee_official": "Committee official",
     "role.org_department": "Organization department",
