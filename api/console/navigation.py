@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from api.console import paths
+from api.console.paths import AUDIT, DASHBOARD, DUE, ELECTIONS, HOME, IMPORT, INBOX
 from domain.access import Action, where
 from domain.context import Actor
 
@@ -20,13 +20,13 @@ class Entry(NamedTuple):
 
 
 ENTRIES = (
-    Entry("home", paths.HOME, Action.READ_RULES),
-    Entry("inbox", paths.INBOX, Action.READ),
-    Entry("due", paths.DUE, Action.BRANCH_STEP),
-    Entry("elections", paths.ELECTIONS, Action.READ),
-    Entry("dashboard", paths.DASHBOARD, Action.READ),
-    Entry("audit", paths.AUDIT, Action.AUDIT),
-    Entry("import", paths.IMPORT, Action.REGISTER_MEMBER),
+    Entry("home", HOME, Action.READ_RULES),
+    Entry("inbox", INBOX, Action.READ),
+    Entry("due", DUE, Action.BRANCH_STEP),
+    Entry("elections", ELECTIONS, Action.READ),
+    Entry("dashboard", DASHBOARD, Action.READ),
+    Entry("audit", AUDIT, Action.AUDIT),
+    Entry("import", IMPORT, Action.REGISTER_MEMBER),
 )
 
 
