@@ -30,7 +30,11 @@ def activist_designation(case: AdmissionCase, policy: Policy) -> Dates:
 
 
 def assessment(case: AdmissionCase, policy: Policy) -> Dates:
-    """A-6.1: within six months of the last assessment, or of the designation."""
+    """A-6.1: within six months of the last assessment, or of the designation; no longer due once
+    the activist is a development target, where the rule's period ends (as its finding reads it:
+    ``findings._assessment_gaps``). Probation has its own assessment (21)."""
+    if case.has("development_target_designated"):
+        return None, None
     last = case.latest("activist_assessed") or case.latest("activist_designated")
     return None, (add_months(last.occurred_on, 6) if last else None)
 

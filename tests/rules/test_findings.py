@@ -307,6 +307,15 @@ def test_next_steps_target_designation_not_before_a_year_as_activist(world: Worl
     assert (target.not_before, target.due) == (date(2024, 4, 10), None)
 
 
+def test_next_steps_an_assessment_is_no_longer_due_once_the_activist_is_a_target(
+    world: World,
+) -> None:
+    """A-6.1 covers the activist's period, up to designation as development target (as its
+    finding reads it): the assessment stays possible, but no longer due."""
+    case_id = world.case_before(8)
+    assert (upcoming(world, case_id)["activist_assessed"].due) is None
+
+
 def test_next_steps_admission_approval_due_three_months_after_the_meeting(world: World) -> None:
     """A-16.1, A-17.2: after the branch meeting the interview comes next; the approval is then
     due by meeting + 3 months (2024-10-20)."""
