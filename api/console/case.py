@@ -20,6 +20,7 @@ from api.routes.admissions import case_history
 from api.routes.audit import case_timeline_of
 from api.schemas import EventOut
 from domain.access import Action, where
+from domain.admission.case import AdmissionCase
 from domain.admission.steps import BY_SLUG, STAGES, STEPS, Stage, Step
 from domain.approvals import SubjectType
 from domain.commands import TakeStep
@@ -58,13 +59,8 @@ class CaseView:
 
 
 def case_view(memberflow: Memberflow, actor: Actor, case_id: UUID, request_id: str) -> CaseView:
-    """The case; Refused 404 when there is none, or none within the actor's jurisdiction (as
-    ``GET /admissions/{id}`` answers)."""
-    try:
-        case = memberflow.membership.case(case_id)
-        readable(memberflow, actor, case.branch_id)
-    except NotFound:
-        raise Refused(404, "case_not_found") from None
+    """The case, its track, timeline and step forms (a read recorded in the access log)."""
+    case = readable_case(memberflow, actor, case_id)
     summary = case_public(case, memberflow, actor)
     memberflow.reads.read(actor, "case", case_id, request_id)
     audited, rows = _rows(memberflow, actor, summary, request_id)
@@ -72,6 +68,17 @@ def case_view(memberflow: Memberflow, actor: Actor, case_id: UUID, request_id: s
         StepForm(BY_SLUG[n.slug], TakeStep) for n in summary.next_steps if may_record(actor, n.slug)
     ]
     return CaseView(summary, _track(summary), rows, audited, forms)
+
+
+def readable_case(memberflow: Memberflow, actor: Actor, case_id: UUID) -> AdmissionCase:
+    """The case; Refused 404 when there is none, or none within the actor's jurisdiction (as
+    ``GET /admissions/{id}`` answers)."""
+    try:
+        case = memberflow.membership.case(case_id)
+        readable(memberflow, actor, case.branch_id)
+    except NotFound:
+        raise Refused(404, "case_not_found") from None
+    return case
 
 
 def may_record(actor: Actor, slug: str) -> bool:

@@ -15,21 +15,25 @@ from urllib.parse import urlencode
 from uuid import UUID
 
 from fastapi import APIRouter
-from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
 from api.console.errors import Refused
 from api.console.i18n import language_of
-from api.console.notices import notice_of
+from api.console.listing import (
+    forbidden_page,
+    id_in_address,
+    page_number,
+    read_while_behind,
+    ticked,
+)
 from api.console.pages import render
 from api.console.paths import INBOX, item_page
 from api.console.session import SessionCsrf, SignedIn
 from api.console.words import step_name
 from api.deps import MemberflowDep
-from api.reads import PageParams, ReadModelBehind, ReadModelsDep
+from api.reads import PageParams, ReadModelsDep
 from api.routes.approvals import InboxRow, inbox_rows
-from domain.bounds import PAGE_MAX
 from domain.context import Actor
 from domain.errors import Forbidden, NotFound
 from domain.organizations import OrgKind
@@ -54,12 +58,11 @@ class Listing:
 
     @classmethod
     def of(cls, *, status: str, subtree: str, page: str, org: str) -> Listing:
-        number = int(page) if page.isdigit() else 1
         return cls(
             status="done" if status == "done" else "open",
-            subtree=subtree in ("1", "true", "on"),
-            page=min(max(number, 1), PAGE_MAX),
-            org=_uuid(org),
+            subtree=ticked(subtree),
+            page=page_number(page),
+            org=id_in_address(org),
         )
 
     def href(self, **changes: object) -> str:
@@ -96,11 +99,8 @@ def inbox_page(
         return render(request, "inbox.html", **shown, listing=listing, organization=None)
     try:
         rows, count, behind = _rows(memberflow, read_models, actor, scope, listing, after)
-    except Forbidden as refused:  # an organization outside the jurisdiction: 403, as the API
-        notice = notice_of(refused)
-        return render(
-            request, "refused.html", **shown, status=403, message="forbidden", notice=notice
-        )
+    except Forbidden as refused:
+        return forbidden_page(request, shown, refused)
     except NotFound:  # no such organization: 404, as the API
         raise Refused(404, "not_found") from None
     organization = memberflow.organizations.organization(scope)
@@ -133,7 +133,8 @@ def _rows(
     """The page's rows, their count, and whether the read model is still behind ``after``: then
     the rows as it has them, with a word that the list is being updated, not an error page."""
 
-    def read(paging: PageParams) -> tuple[list[InboxRow], int]:
+    def read(after: str | None) -> tuple[list[InboxRow], int]:
+        paging = PageParams(page=listing.page, per_page=PER_PAGE, after=after)
         rows, count, _ = inbox_rows(
             memberflow,
             read_models,
@@ -145,22 +146,5 @@ def _rows(
         )
         return rows, count
 
-    paging = _paging(listing.page, after)
-    try:
-        return *read(paging), False
-    except ReadModelBehind:
-        return *read(paging.model_copy(update={"after": None})), True
-
-
-def _paging(page: int, after: str) -> PageParams:
-    try:
-        return PageParams(page=page, per_page=PER_PAGE, after=after or None)
-    except ValidationError:  # not a log position: the page is read without waiting
-        return PageParams(page=page, per_page=PER_PAGE)
-
-
-def _uuid(text: str) -> UUID | None:
-    try:
-        return UUID(text) if text else None
-    except ValueError:
-        raise Refused(404, "not_found") from None
+    (rows, count), behind = read_while_behind(read, after)
+    return rows, count, behind

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from api.console.i18n import STRINGS, language_of, long_date
 from api.console.navigation import navigation
+from domain.dates import SHANGHAI
 
 _templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -36,6 +37,11 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
     def written(day: date) -> str:
         return long_date(day, language)
 
+    def moment(at: datetime) -> str:
+        """When something was recorded, in the service's zone: 2026年11月21日 09:30."""
+        local = at.astimezone(SHANGHAI)
+        return f"{long_date(local.date(), language)} {local:%H:%M}"
+
     return _templates.TemplateResponse(
         request,
         template,
@@ -44,6 +50,7 @@ def render(request: Request, template: str, *, status: int = 200, **context: Any
             "lang": language,
             "other": "en" if language == "zh" else "zh",
             "long_date": written,
+            "moment": moment,
             "navigation": navigation,
             "actor": None,
             "current": None,  # the page of the navigation this one is
