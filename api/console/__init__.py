@@ -24,6 +24,7 @@ from api.console.item_forms import router as item_forms
 from api.console.item_page import router as item_page
 from api.console.language import router as language_link
 from api.console.paths import STATIC
+from api.console.record_sheet import router as record_sheet
 from api.console.sign_in import router as sign_in_pages
 
 router = APIRouter(include_in_schema=False)
@@ -35,6 +36,7 @@ for pages in (
     item_page,
     item_forms,
     case_page,
+    record_sheet,
 ):
     router.include_router(pages)
 

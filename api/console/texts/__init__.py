@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from api.console.texts import case, common, inbox
+from api.console.texts import (
+    case,
+    common,
+    inbox,
+    record,
+)
 
-MODULES: tuple[ModuleType, ...] = (common, inbox, case)
+MODULES: tuple[ModuleType, ...] = (
+    common,
+    inbox,
+    case,
+    record,
+)
 
 
 def combined(modules: tuple[ModuleType, ...]) -> dict[str, dict[str, str]]:
