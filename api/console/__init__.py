@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.console.case_page import router as case_page
+from api.console.due import router as due_page
 from api.console.errors import install as install_error_pages
 from api.console.home import router as home_page
 from api.console.inbox import router as inbox_page
@@ -37,6 +38,7 @@ for pages in (
     item_forms,
     case_page,
     record_sheet,
+    due_page,
 ):
     router.include_router(pages)
 

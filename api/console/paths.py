@@ -24,3 +24,8 @@ def item_page(key: str) -> str:
 
 def case_page(case_id: UUID) -> str:
     return f"{CASES}/{case_id}"
+
+
+def step_form(case_id: UUID, slug: str) -> str:
+    """The case page at the form that records step ``slug`` (case.html: ``id="form-<slug>"``)."""
+    return f"{case_page(case_id)}#form-{slug}"

@@ -11,6 +11,7 @@ from types import ModuleType
 from api.console.texts import (
     case,
     common,
+    due,
     inbox,
     record,
 )
@@ -20,6 +21,7 @@ MODULES: tuple[ModuleType, ...] = (
     inbox,
     case,
     record,
+    due,
 )
 
 
