@@ -18,6 +18,8 @@ from fastapi.staticfiles import StaticFiles
 
 from api.console.case_page import router as case_page
 from api.console.due import router as due_page
+from api.console.election_page import router as election_page
+from api.console.elections_calendar import router as elections_calendar
 from api.console.errors import install as install_error_pages
 from api.console.home import router as home_page
 from api.console.inbox import router as inbox_page
@@ -39,6 +41,8 @@ for pages in (
     case_page,
     record_sheet,
     due_page,
+    elections_calendar,
+    election_page,
 ):
     router.include_router(pages)
 

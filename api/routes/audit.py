@@ -4,6 +4,7 @@ viewed is itself recorded in that log (docs/audit.md)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
@@ -28,7 +29,7 @@ from domain.findings import Finding
 from domain.identity import sees_id_number
 from domain.timeline import TimelineEntry, case_timeline, election_timeline
 from memberflow.bootstrap import Memberflow
-from projections.access_log import AccessLogModel, AccessQuery, access_log
+from projections.access_log import AccessEntry, AccessLogModel, AccessQuery, access_log
 from projections.organizations import OrganizationsModel
 from projections.service import ReadModels
 from projections.tracking import tracked_position
@@ -131,6 +132,14 @@ def election_timeline_view(
 ) -> Timeline:
     """Every event of the election in order, with its metadata, the rules checked and the
     findings it raised."""
+    return election_timeline_of(memberflow, actor, election_id, request_id)
+
+
+def election_timeline_of(
+    memberflow: Memberflow, actor: Actor, election_id: UUID, request_id: str
+) -> Timeline:
+    """The election's timeline, as its audit endpoint and the web console's election page show
+    it: NotFound outside the actor's jurisdiction for Action.AUDIT; the view recorded."""
     events = memberflow.organizations.history(election_id)  # read once: the election folds them
     election = fold(events)
     if not isinstance(election, Election):
@@ -161,23 +170,15 @@ def access_log_view(
     order: Annotated[str, Query(pattern="^(asc|desc)$", description="desc: newest first")] = "desc",
 ) -> dict[str, object]:
     """Who read history, when, and what: read from the audit application's own event log."""
-    # Through the access log read model, which follows that log (projections/access_log.py).
-    model = read_models.model(AccessLogModel.name)
-    assert isinstance(model, AccessLogModel)
-    query = AccessQuery(
-        actor, action.value if action else None, subject, from_, to, _readers(read_models, reader)
+    query = AccessQuery(actor, action.value if action else None, subject, from_, to)
+    positions, found, count = access_page(
+        read_models,
+        reader,
+        query,
+        offset=(page - 1) * per_page,
+        limit=per_page,
+        newest_first=order == "desc",
     )
-    with read_models.query() as tx:
-        # Where it stands first: the rows read next reflect at least these positions.
-        positions = {source: tracked_position(tx, model.name, source) for source in model.follows}
-        found, count = access_log(
-            model,
-            tx,
-            query,
-            offset=(page - 1) * per_page,
-            limit=per_page,
-            newest_first=order == "desc",
-        )
     data = [
         AccessOut(
             position=a.position,
@@ -197,6 +198,31 @@ def access_log_view(
         "per_page": per_page,
         "positions": positions,
     }
+
+
+def access_page(
+    read_models: ReadModels,
+    reader: Actor,
+    query: AccessQuery,
+    *,
+    offset: int,
+    limit: int,
+    newest_first: bool = True,
+) -> tuple[dict[str, int], list[AccessEntry], int]:
+    """The positions the access log has reached, one page of the entries that match ``query``
+    among those ``reader`` may see, and how many match in all: as ``GET /audit/log`` and the web
+    console's audit page read it."""
+    # Through the access log read model, which follows that log (projections/access_log.py).
+    model = read_models.model(AccessLogModel.name)
+    assert isinstance(model, AccessLogModel)
+    query = replace(query, within=_readers(read_models, reader))
+    with read_models.query() as tx:
+        # Where it stands first: the rows read next reflect at least these positions.
+        positions = {source: tracked_position(tx, model.name, source) for source in model.follows}
+        found, count = access_log(
+            model, tx, query, offset=offset, limit=limit, newest_first=newest_first
+        )
+    return positions, found, count
 
 
 def _readers(read_models: ReadModels, reader: Actor) -> tuple[str, UUID] | None:

@@ -11,8 +11,11 @@ from pydantic import BaseModel, Field
 
 from api.access import Authorized, listable
 from api.deps import MemberflowDep
-from api.reads import Page, Paging, ReadModelsDep, caught_up, page_of
+from api.reads import Page, PageParams, Paging, ReadModelsDep, caught_up, page_of
+from domain.context import Actor
+from memberflow.bootstrap import Memberflow
 from projections.organizations import OrganizationsModel, calendar
+from projections.service import ReadModels
 from services.clock import today
 
 router = APIRouter(prefix="/elections", tags=["elections calendar"])
@@ -51,6 +54,24 @@ def elections_calendar(
     org: Annotated[UUID, Query(description="the organization whose subtree is listed")],
     overdue: Annotated[bool, Query(description="only the overdue (E-OVERDUE)")] = False,
 ) -> dict[str, object]:
+    data, count, positions = calendar_rows(
+        memberflow, read_models, actor, paging, org=org, overdue=overdue
+    )
+    return page_of(data, count, paging, positions)
+
+
+def calendar_rows(
+    memberflow: Memberflow,
+    read_models: ReadModels,
+    actor: Actor,
+    paging: PageParams,
+    *,
+    org: UUID,
+    overdue: bool = False,
+) -> tuple[list[CalendarRow], int, dict[str, int]]:
+    """One page of the terms under ``org``, their count in all pages and the log positions they
+    reflect: what ``GET /elections/calendar`` answers and the web console's elections page shows,
+    with the same access check (403 outside the jurisdiction, 404 for an unknown organization)."""
     listable(memberflow, actor, org)
     positions = caught_up(
         read_models, paging.after, [OrganizationsModel.name], memberflow.settings.read_wait_seconds
@@ -71,4 +92,4 @@ def elections_calendar(
         )
     fields = list(CalendarRow.model_fields)
     data = [CalendarRow.model_validate(dict(zip(fields, row, strict=True))) for row in rows]
-    return page_of(data, count, paging, positions)
+    return data, count, positions

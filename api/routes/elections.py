@@ -73,6 +73,12 @@ def get_election(
 
 @router.get("/{election_id}/history", response_model=list[EventOut])
 def get_history(election_id: UUID, memberflow: MemberflowDep, actor: Authorized) -> list[EventOut]:
+    return election_history(memberflow, actor, election_id)
+
+
+def election_history(memberflow: Memberflow, actor: Actor, election_id: UUID) -> list[EventOut]:
+    """The election's events as its history endpoint shows them (and the web console's election
+    page): NotFound outside the jurisdiction."""
     readable(memberflow, actor, memberflow.organizations.election(election_id).organization_id)
     return history_out(memberflow.organizations.history(election_id))
 

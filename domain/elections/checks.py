@@ -11,6 +11,7 @@ from uuid import UUID
 
 from domain.context import Context
 from domain.elections.details import Ballot, Decision, ElectionRequest, Nomination, Officers
+from domain.elections.thresholds import quorum_met
 from domain.elections.values import ElectionFacts
 from domain.errors import Violation
 from domain.members import rights_violation
@@ -139,11 +140,7 @@ def ballot(e: Election, d: StepDetails, c: Context, facts: ElectionFacts) -> lis
             )
         )
     excluded = [x.member_id for x in d.exclusions]
-    if (
-        len(set(excluded)) != len(excluded)
-        or d.present > d.voters_due
-        or d.present * 5 <= d.voters_due * 4
-    ):
+    if len(set(excluded)) != len(excluded) or d.present > d.voters_due or not quorum_met(d):
         found.append(
             V(
                 "E-5.2",

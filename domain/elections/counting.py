@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.elections.details import Ballot
+from domain.elections.thresholds import reaches_majority
 
 
 def count_ballot(ballot: Ballot, open_seats: int) -> tuple[UUID, ...]:
@@ -12,7 +13,7 @@ def count_ballot(ballot: Ballot, open_seats: int) -> tuple[UUID, ...]:
     than there are seats, those with the most votes are elected; candidates tied for the last seat
     are not, and go to another ballot."""
     reaching = sorted(
-        (line for line in ballot.ballots if line.in_favour * 2 > ballot.present),
+        (line for line in ballot.ballots if reaches_majority(line, ballot)),
         key=lambda line: -line.in_favour,
     )
     if len(reaching) <= open_seats:

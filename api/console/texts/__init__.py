@@ -12,6 +12,7 @@ from api.console.texts import (
     case,
     common,
     due,
+    elections,
     inbox,
     record,
 )
@@ -22,6 +23,7 @@ MODULES: tuple[ModuleType, ...] = (
     case,
     record,
     due,
+    elections,
 )
 
 
