@@ -39,6 +39,30 @@ def query_findings(
 
     ``ancestors_table`` is the organizations read model's ``ancestors`` (for the subtree).
     """
+    columns = ", ".join(f"f.{c.strip()}" for c in COLUMNS.split(","))
+    base, params = _matching(model, ancestors_table, query, columns)
+    rows = tx.fetchall(
+        f"{base}ORDER BY {order_by}, f.id LIMIT ? OFFSET ?", (*params, limit, offset)
+    )
+    counted = tx.fetchone(f"SELECT COUNT(*) FROM ({base}) counted", params)
+    return rows, int(counted[0]) if counted else 0
+
+
+def count_by_kind(
+    model: FindingsModel, ancestors_table: str, tx: Transaction, query: FindingsQuery
+) -> list[tuple[str, int]]:
+    """How many findings match ``query``, by kind (F-…), in the order of the kinds; a kind
+    without findings is not named."""
+    base, params = _matching(model, ancestors_table, query, "f.kind, COUNT(*)")
+    rows = tx.fetchall(f"{base}GROUP BY f.kind ORDER BY f.kind", params)
+    return [(str(kind), int(count)) for kind, count in rows]
+
+
+def _matching(
+    model: FindingsModel, ancestors_table: str, query: FindingsQuery, columns: str
+) -> tuple[str, list[object]]:
+    """``SELECT columns`` of the findings that match ``query`` (up to its WHERE), and its
+    parameters."""
     conditions: list[str] = []
     params: list[object] = []
     prefix = ""
@@ -63,10 +87,4 @@ def query_findings(
         conditions.append("f.raised_at <= ?")
         params.append(moment(query.as_of))
     where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
-    columns = ", ".join(f"f.{c.strip()}" for c in COLUMNS.split(","))
-    base = prefix + model.sql(f"SELECT {columns} FROM {{findings}} f ") + join + where
-    rows = tx.fetchall(
-        f"{base}ORDER BY {order_by}, f.id LIMIT ? OFFSET ?", (*params, limit, offset)
-    )
-    counted = tx.fetchone(f"SELECT COUNT(*) FROM ({base}) counted", params)
-    return rows, int(counted[0]) if counted else 0
+    return prefix + model.sql(f"SELECT {columns} FROM {{findings}} f ") + join + where, params

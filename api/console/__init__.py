@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api.console.case_page import router as case_page
+from api.console.dashboard import router as dashboard_page
 from api.console.due import router as due_page
 from api.console.election_page import router as election_page
 from api.console.elections_calendar import router as elections_calendar
@@ -43,6 +44,7 @@ for pages in (
     due_page,
     elections_calendar,
     election_page,
+    dashboard_page,
 ):
     router.include_router(pages)
 

@@ -13,8 +13,11 @@ from api.access import Authorized, listable
 from api.deps import MemberflowDep
 from api.reads import AFTER, ReadModelsDep, caught_up
 from domain.admission.steps import STAGES, STEPS
+from domain.context import Actor
+from memberflow.bootstrap import Memberflow
 from projections.organizations import OrganizationsModel
 from projections.pipeline import PipelineModel, pipeline
+from projections.service import ReadModels
 from services.clock import today
 
 router = APIRouter(prefix="/dashboard", tags=["dashboard"])
@@ -78,7 +81,16 @@ def pipeline_dashboard(
         ),
     ] = None,
 ) -> PipelineDashboard:
-    listable(memberflow, actor, org)  # 404 for an unknown organization, 403 outside
+    return pipeline_of(memberflow, read_models, actor, org, after)
+
+
+def pipeline_of(
+    memberflow: Memberflow, read_models: ReadModels, actor: Actor, org: UUID, after: str | None
+) -> PipelineDashboard:
+    """The pipeline of ``org``'s subtree as ``actor`` may read it (the API's answer and the
+    console's dashboard): 404 for an unknown organization, 403 outside the jurisdiction, and
+    ReadModelBehind when the read models do not reach ``after`` in time."""
+    listable(memberflow, actor, org)
     inbox = read_models.models.get(INBOX)
     inbox_tables = inbox.names if inbox is not None else {}
     names = [PipelineModel.name, OrganizationsModel.name, *([INBOX] if inbox else [])]

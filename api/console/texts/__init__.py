@@ -11,6 +11,7 @@ from types import ModuleType
 from api.console.texts import (
     case,
     common,
+    dashboard,
     due,
     elections,
     inbox,
@@ -24,6 +25,7 @@ MODULES: tuple[ModuleType, ...] = (
     record,
     due,
     elections,
+    dashboard,
 )
 
 
