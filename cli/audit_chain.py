@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from eventsourcing.application import Application
 from rich.console import Console
 from rich.table import Table
 
@@ -19,19 +18,12 @@ from adapters.chain.checkpoints import (
     make_checkpoint,
     signing_key,
 )
-from adapters.chain.recorders import ChainedRecorder, chained
 from adapters.chain.verification import Report, verify
 from cli.session import opened
 from domain.audit import AccessAction, AccessScope
-from memberflow.bootstrap import Memberflow
+from memberflow.event_logs import event_logs
 from memberflow.settings import Settings
 from services.access import record_cli_access
-
-
-def _recorders(memberflow: Memberflow) -> list[ChainedRecorder]:
-    """Every event log of the service (each application that ``bootstrap.build`` made)."""
-    apps = [value for value in vars(memberflow).values() if isinstance(value, Application)]
-    return list(chained(app.recorder for app in apps))
 
 
 def _trusted(checkpoint: Path) -> Checkpoint:
@@ -73,7 +65,7 @@ def verify_command(
         signed = _trusted(checkpoint) if checkpoint is not None else None
         # The chain covers the stored (encrypted) bytes: no event key needed (docs/security.md).
         with opened(quiet=True, keyless=True) as memberflow:
-            report = verify(_recorders(memberflow), signed)
+            report = verify(event_logs(memberflow), signed)
             scope = AccessScope(
                 kind="store", detail=f"checkpoint {checkpoint}" if checkpoint else None
             )
@@ -99,7 +91,7 @@ def checkpoint_command(
 ) -> None:
     """Sign the head of every verified event log (Ed25519); auditors keep the file outside."""
     with opened(quiet=True) as memberflow:
-        report = verify(_recorders(memberflow))
+        report = verify(event_logs(memberflow))
         record_cli_access(memberflow.bus, AccessAction.CHECKPOINT, AccessScope(kind="store"))
     if not report.ok:
         _show(report, Console(stderr=True))

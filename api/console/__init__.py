@@ -16,6 +16,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api.console.audit_pages import router as audit_pages
 from api.console.case_page import router as case_page
 from api.console.dashboard import router as dashboard_page
 from api.console.due import router as due_page
@@ -45,6 +46,7 @@ for pages in (
     elections_calendar,
     election_page,
     dashboard_page,
+    audit_pages,
 ):
     router.include_router(pages)
 

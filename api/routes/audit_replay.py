@@ -15,6 +15,8 @@ from api.errors import problem
 from domain.access import Action
 from domain.audit import AccessAction, AccessScope
 from domain.bounds import Within
+from domain.context import Actor
+from memberflow.bootstrap import Memberflow
 from services.access import record_access
 from services.replay import Report
 from services.replay.jurisdiction import replay
@@ -49,11 +51,25 @@ def replay_jurisdiction(
     event in it; each is reported with its whole history."""
     if from_ and to and from_ > to:
         return problem(422, "Invalid period", "from is after to", field="from")
+    report = jurisdiction_report(memberflow, actor, org, from_, to, request_id)
+    if format == "html":
+        return HTMLResponse(render_html(report))
+    return Response(report.to_json(), media_type="application/json")
+
+
+def jurisdiction_report(
+    memberflow: Memberflow,
+    actor: Actor,
+    org: UUID,
+    from_: date | None,
+    to: date | None,
+    request_id: str,
+) -> Report:
+    """The replay of ``org``'s subtree, as this route and the web console's audit page show it:
+    NotFound for an unknown organization, Forbidden outside the actor's jurisdiction for
+    Action.AUDIT; the replay recorded in the access log."""
     listable(memberflow, actor, org, action=Action.AUDIT)
     scope = AccessScope(kind="organization", id=str(org), period_from=from_, period_to=to)
     record_access(memberflow.bus, actor, AccessAction.REPLAY, scope, request_id)
     policy = memberflow.settings.policy
-    report = replay(memberflow.organizations, memberflow.membership, policy, org, from_, to)
-    if format == "html":
-        return HTMLResponse(render_html(report))
-    return Response(report.to_json(), media_type="application/json")
+    return replay(memberflow.organizations, memberflow.membership, policy, org, from_, to)

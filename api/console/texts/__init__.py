@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from api.console.texts import (
+    audit,
     case,
     common,
     dashboard,
@@ -26,6 +27,7 @@ MODULES: tuple[ModuleType, ...] = (
     due,
     elections,
     dashboard,
+    audit,
 )
 
 
