@@ -24,6 +24,7 @@ from api.console.election_page import router as election_page
 from api.console.elections_calendar import router as elections_calendar
 from api.console.errors import install as install_error_pages
 from api.console.home import router as home_page
+from api.console.import_page import router as import_page
 from api.console.inbox import router as inbox_page
 from api.console.item_forms import router as item_forms
 from api.console.item_page import router as item_page
@@ -47,6 +48,7 @@ for pages in (
     election_page,
     dashboard_page,
     audit_pages,
+    import_page,
 ):
     router.include_router(pages)
 

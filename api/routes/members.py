@@ -52,6 +52,22 @@ class MemberCreate(BaseModel):
         "POST /members/{id}/standing",
     )
 
+    def command(self, day: date) -> RegisterMember:
+        """The command this body asks for, entered on ``day`` (also what the console's import
+        sends for each row)."""
+        return RegisterMember(
+            name=self.name,
+            birth_date=self.birth_date,
+            branch_id=self.branch_id,
+            status=self.status,
+            joined_on=self.joined_on,
+            full_since=self.full_since,
+            rights_suspended=self.rights_suspended,
+            under_party_probation=self.under_party_probation,
+            entry=Entry(day),
+            id_number=self.id_number,
+        )
+
 
 class StandingCreate(EntryIn):
     """A change of standing on ``occurred_on``, the day it took effect; for ``probation_ended``,
@@ -101,18 +117,7 @@ class MemberPublic(BaseModel):
 def register_member(
     body: MemberCreate, memberflow: MemberflowDep, actor: Authorized, request_id: RequestId
 ) -> Written:
-    command = RegisterMember(
-        name=body.name,
-        birth_date=body.birth_date,
-        branch_id=body.branch_id,
-        status=body.status,
-        joined_on=body.joined_on,
-        full_since=body.full_since,
-        rights_suspended=body.rights_suspended,
-        under_party_probation=body.under_party_probation,
-        entry=Entry(today(memberflow.clock)),
-        id_number=body.id_number,
-    )
+    command = body.command(today(memberflow.clock))
     return Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
 
 

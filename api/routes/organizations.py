@@ -47,6 +47,20 @@ class OrganizationCreate(BaseModel):
         default=None, description="default by kind: 5 (党委), 3 (党总支, 党支部)"
     )
 
+    def command(self, day: date) -> RegisterOrganization:
+        """The command this body asks for, dated ``day`` unless it names its own date (also what
+        the console's import sends for each row)."""
+        return RegisterOrganization(
+            self.name,
+            self.kind,
+            self.parent_id,
+            self.may_approve_admissions,
+            self.unit,
+            Entry(self.occurred_on or day),
+            self.term_started_on,
+            self.term_years,
+        )
+
 
 class TermExtension(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -96,17 +110,7 @@ class OrganizationPublic(BaseModel):
 def register_organization(
     body: OrganizationCreate, memberflow: MemberflowDep, actor: Authorized, request_id: RequestId
 ) -> Written:
-    entry = Entry(body.occurred_on or today(memberflow.clock))
-    command = RegisterOrganization(
-        body.name,
-        body.kind,
-        body.parent_id,
-        body.may_approve_admissions,
-        body.unit,
-        entry,
-        body.term_started_on,
-        body.term_years,
-    )
+    command = body.command(today(memberflow.clock))
     return Written.of(memberflow.bus.handle(command, actor=actor, request_id=request_id))
 
 

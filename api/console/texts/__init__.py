@@ -15,6 +15,7 @@ from api.console.texts import (
     dashboard,
     due,
     elections,
+    imports,
     inbox,
     record,
 )
@@ -28,6 +29,7 @@ MODULES: tuple[ModuleType, ...] = (
     elections,
     dashboard,
     audit,
+    imports,
 )
 
 
