@@ -25,6 +25,7 @@ DEVELOPMENT_EVENT_KEY = "hS5Wnj/NaamWLfc2q0iceA/mf9c6G/K9pYJIAPPo9ZI="
 DEVELOPMENT_IDENTITY_KEY = "memberflow-development-identity-key-change-me"
 EVENT_KEY_SIZES = (16, 24, 32)  # AES-128, AES-192, AES-256
 MIN_IDENTITY_KEY_BYTES = 32
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 class Settings(BaseSettings):
@@ -80,6 +81,29 @@ class Settings(BaseSettings):
     oidc_role_claim: str = Field(default="role", min_length=1)
     oidc_org_claim: str = Field(default="org", min_length=1)
     oidc_member_claim: str = Field(default="member", min_length=1)
+    # The console's sign-in with the provider (authorization code with PKCE): all three or none.
+    oidc_authorization_endpoint: str | None = Field(
+        default=None, description="where the console sends a browser to sign in at the provider"
+    )
+    oidc_token_endpoint: str | None = Field(
+        default=None, description="where the console exchanges the code for an id_token"
+    )
+    oidc_client_id: str | None = Field(
+        default=None, description="the console's client id at the provider"
+    )
+    oidc_client_secret: SecretStr | None = Field(
+        default=None,
+        description="the console's client secret (HTTP Basic at the token endpoint); none for a "
+        "public client, which PKCE protects",
+    )
+    oidc_scopes: str = Field(
+        default="openid", description="the scopes asked for, separated by spaces; openid among them"
+    )
+    oidc_redirect_uri: str | None = Field(
+        default=None,
+        description="the console's callback as registered at the provider; default: "
+        "/console/sign-in/oidc/callback on the address the browser used",
+    )
 
     chain_key: SecretStr = Field(
         default=SecretStr(DEVELOPMENT_CHAIN_KEY),
@@ -180,6 +204,51 @@ class Settings(BaseSettings):
                 "MEMBERFLOW_OIDC_JWKS must be an https URL or the path of a readable file"
             )
         return self
+
+    @model_validator(mode="after")
+    def _check_oidc_sign_in(self) -> Self:
+        """The console's sign-in at the provider: its endpoints and client id come together, with
+        the provider's keys that check the id_token; the browser and the console reach the
+        endpoints over https (http only on the developer's own machine)."""
+        endpoints = {
+            "MEMBERFLOW_OIDC_AUTHORIZATION_ENDPOINT": self.oidc_authorization_endpoint,
+            "MEMBERFLOW_OIDC_TOKEN_ENDPOINT": self.oidc_token_endpoint,
+        }
+        required = {**endpoints, "MEMBERFLOW_OIDC_CLIENT_ID": self.oidc_client_id}
+        missing = [name for name, value in required.items() if not value]
+        if len(missing) == len(required):
+            if self.oidc_client_secret or self.oidc_redirect_uri:
+                raise ValueError(
+                    "MEMBERFLOW_OIDC_CLIENT_SECRET and MEMBERFLOW_OIDC_REDIRECT_URI need "
+                    "MEMBERFLOW_OIDC_AUTHORIZATION_ENDPOINT, _TOKEN_ENDPOINT and _CLIENT_ID"
+                )
+            return self
+        if missing:
+            raise ValueError(f"the console's OIDC sign-in also needs {', '.join(missing)}")
+        if not self.oidc_configured:
+            raise ValueError(
+                "the console's OIDC sign-in needs MEMBERFLOW_OIDC_JWKS, _ISSUER and _AUDIENCE "
+                "to check the provider's id_token"
+            )
+        if "openid" not in self.oidc_scopes.split():
+            raise ValueError("MEMBERFLOW_OIDC_SCOPES must include openid (for the id_token)")
+        urls = {**endpoints, "MEMBERFLOW_OIDC_REDIRECT_URI": self.oidc_redirect_uri}
+        for name, url in urls.items():
+            if url is not None and not self._reachable(url):
+                raise ValueError(
+                    f"{name} must be an https URL (http only on localhost in development)"
+                )
+        return self
+
+    def _reachable(self, url: str) -> bool:
+        """An https URL, or in development an http one on this machine's loopback."""
+        parts = urlsplit(url)
+        if not parts.hostname:
+            return False
+        if parts.scheme == "https":
+            return True
+        loopback = parts.hostname in LOOPBACK_HOSTS
+        return parts.scheme == "http" and loopback and self.environment == "development"
 
     @model_validator(mode="after")
     def _check_chain_keys(self) -> Self:

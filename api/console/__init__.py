@@ -29,6 +29,7 @@ from api.console.inbox import router as inbox_page
 from api.console.item_forms import router as item_forms
 from api.console.item_page import router as item_page
 from api.console.language import router as language_link
+from api.console.oidc import router as oidc_sign_in
 from api.console.paths import STATIC
 from api.console.record_sheet import router as record_sheet
 from api.console.sign_in import router as sign_in_pages
@@ -36,6 +37,7 @@ from api.console.sign_in import router as sign_in_pages
 router = APIRouter(include_in_schema=False)
 for pages in (
     sign_in_pages,
+    oidc_sign_in,
     home_page,
     language_link,
     inbox_page,

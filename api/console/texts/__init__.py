@@ -17,6 +17,7 @@ from api.console.texts import (
     elections,
     imports,
     inbox,
+    oidc,
     record,
 )
 
@@ -30,6 +31,7 @@ MODULES: tuple[ModuleType, ...] = (
     dashboard,
     audit,
     imports,
+    oidc,
 )
 
 
