@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 
 from api import console, errors, openapi
 from api.access import check_routes
+from api.idempotency import IdempotentWrites
 from api.limits import BodyLimit
 from api.request_ids import RequestIds
 from api.routes import admissions, calendar, elections, health, members, organizations, rules
@@ -75,6 +76,7 @@ def create_app(memberflow: Memberflow) -> FastAPI:
     # document; they sign a person in by cookie, with the same token check (docs/console.md).
     console.install(app)
     openapi.install(app)
+    app.add_middleware(IdempotentWrites)  # inside the body limit: it reads the body of a keyed POST
     app.add_middleware(BodyLimit, max_bytes=memberflow.settings.max_body_bytes)
     app.add_middleware(RequestIds)  # outermost, so that every answer carries the id
     return app

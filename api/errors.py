@@ -178,6 +178,11 @@ def _behind(_: Request, error: Exception) -> JSONResponse:
 
 
 def _busy(_: Request, error: Exception) -> JSONResponse:
+    return store_busy(error)
+
+
+def store_busy(error: Exception) -> JSONResponse:
+    """503: the store could not answer in time (a lock, a lost connection, a restart)."""
     response = problem(
         503,
         "The store is busy",

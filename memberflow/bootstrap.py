@@ -79,6 +79,7 @@ def build(
             (organizations, membership, approvals, audit),
             one_writer=settings.store_kind == "sqlite",
         ),
+        keys_kept_hours=settings.idempotency_hours,
     )
     applications = {app.name: app for app in (organizations, membership, approvals, audit)}
     read_models = ReadModels(settings, applications, ALL_MODELS)

@@ -158,6 +158,13 @@ class Settings(BaseSettings):
     projections_batch_size: int = Field(
         default=200, ge=1, description="events applied per transaction (one commit per batch)"
     )
+    idempotency_hours: int = Field(
+        default=24,
+        ge=1,
+        le=24 * 30,
+        description="how long a write's Idempotency-Key is kept: a retry within it is answered "
+        "from the first write, never recorded twice",
+    )
     read_wait_seconds: float = Field(
         default=3.0,
         ge=0,

@@ -64,16 +64,17 @@ class MemberflowApplication(Application[UUID]):
         for cls in _value_object_classes():
             transcoder.register(ValueObjectAsDict(cls))
 
-    def get_as(self, cls: type[A], aggregate_id: UUID, what: str) -> A:
-        """The aggregate of type ``cls``; NotFound when there is none (or another kind)."""
-        found = self.find(cls, aggregate_id)
+    def get_as(self, cls: type[A], aggregate_id: UUID, what: str, version: int | None = None) -> A:
+        """The aggregate of type ``cls`` (as ``version`` left it, if given); NotFound when there
+        is none (or another kind)."""
+        found = self.find(cls, aggregate_id, version)
         if found is None:
             raise NotFound(what, aggregate_id)
         return found
 
-    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+    def find(self, cls: type[A], aggregate_id: UUID, version: int | None = None) -> A | None:
         try:
-            found: Aggregate = self.repository.get(aggregate_id)
+            found: Aggregate = self.repository.get(aggregate_id, version=version)
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, cls) else None
@@ -102,8 +103,8 @@ class Organizations(MemberflowApplication):
     def organization(self, organization_id: UUID) -> Organization:
         return self.get_as(Organization, organization_id, "organization")
 
-    def election(self, election_id: UUID) -> Election:
-        return self.get_as(Election, election_id, "election")
+    def election(self, election_id: UUID, version: int | None = None) -> Election:
+        return self.get_as(Election, election_id, "election", version)
 
     def lineage(self, organization_id: UUID) -> list[Organization]:
         """The organization and its ancestors, up to the root."""
@@ -153,8 +154,8 @@ class Membership(MemberflowApplication):
 
     name = "membership"
 
-    def case(self, case_id: UUID) -> AdmissionCase:
-        return self.get_as(AdmissionCase, case_id, "admission case")
+    def case(self, case_id: UUID, version: int | None = None) -> AdmissionCase:
+        return self.get_as(AdmissionCase, case_id, "admission case", version)
 
     def member(self, member_id: UUID) -> Member:
         return self.get_as(Member, member_id, "member")

@@ -2,7 +2,9 @@
 
 Every write of memberflow passes through ``CommandBus.handle``: it builds the event context from
 the actor and the clock, runs the command's handler, saves what the handler changed in a single
-atomic write, and logs the outcome with the rule id on refusal.
+atomic write, and logs the outcome with the rule id on refusal. A command sent with an
+idempotency key (services/idempotency.py) that was recorded before is not run again: its stored
+outcome is the answer.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from services.clock import Clock, today
 from services.committer import Committer, committers
 from services.handlers import handle
 from services.handlers.unit import Unit
+from services.idempotency import REQUESTED, Idempotency, Keys, Recorded
 
 log = structlog.get_logger("memberflow.commands")
 
@@ -55,6 +58,7 @@ class CommandBus:
         clock: Clock,
         identities: Identities,
         writers: Mapping[str, Committer] | None = None,
+        keys_kept_hours: int = 24,
     ) -> None:
         self.organizations = organizations
         self.membership = membership
@@ -67,6 +71,7 @@ class CommandBus:
         self.writers = writers or committers(
             (organizations, membership, approvals, audit), one_writer=False
         )
+        self.keys = Keys((organizations, membership, approvals, audit), clock, keys_kept_hours)
 
     def close(self) -> None:
         """Save the commands that wait for a writer, then stop the writers."""
@@ -80,8 +85,14 @@ class CommandBus:
             role=actor.role.value,
             **_subject(command),
         )
+        requested = REQUESTED.get()
+        idempotency = requested.take() if requested else None
+        recorded = self.keys.find(idempotency) if idempotency else None
+        if idempotency and recorded:
+            bound.info("command.repeated", outcome="repeated", key=idempotency.key)
+            return _repeated(idempotency, recorded)
         try:
-            outcome = self._handle(command, actor, request_id)
+            outcome = self._handle(command, actor, request_id, idempotency)
         except Forbidden as forbidden:  # refused before the handler read anything
             bound.warning(
                 "command.forbidden", outcome="forbidden", reason=forbidden.first.detail_en
@@ -108,7 +119,9 @@ class CommandBus:
         )
         return outcome
 
-    def _handle(self, command: Command, actor: Actor, request_id: str) -> Outcome:
+    def _handle(
+        self, command: Command, actor: Actor, request_id: str, idempotency: Idempotency | None
+    ) -> Outcome:
         authorize(command, actor, self.organizations, self.membership)  # domain/access.py
         now = self.clock.now()
 
@@ -133,13 +146,22 @@ class CommandBus:
             identities=self.identities,
         )
         changes = handle(command, unit)
+        subject = next(a for a in changes.aggregates if a.id == changes.subject_id)
+        key = self.keys.row(idempotency, subject.id, subject.version) if idempotency else None
         try:
-            recordings = self.writers[changes.application.name].save(*changes.aggregates)
+            recordings = self.writers[changes.application.name].save(
+                *changes.aggregates, remember=key
+            )
         except IntegrityError:
+            # Another request with the same key may have been first: then its outcome is ours.
+            recorded = self.keys.find(idempotency) if idempotency else None
+            if idempotency and recorded:
+                return _repeated(idempotency, recorded)
             raise Conflict(
                 f"{changes.subject_id} was changed by another writer; try again"
             ) from None
-        subject = next(a for a in changes.aggregates if a.id == changes.subject_id)
+        if idempotency:
+            idempotency.log = changes.application.name
         return Outcome(
             changes.subject_id,
             subject.version,
@@ -147,6 +169,14 @@ class CommandBus:
             recordings[-1].notification.id,
             subject,
         )
+
+
+def _repeated(idempotency: Idempotency, recorded: Recorded) -> Outcome:
+    """The outcome of the command recorded under the key (its subject as it left it is for the
+    caller to read at that version)."""
+    idempotency.log = recorded.log
+    row = recorded.row
+    return Outcome(recorded.subject_id, row.version, recorded.log, row.position)
 
 
 def _subject(command: Command) -> dict[str, str]:

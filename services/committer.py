@@ -5,8 +5,9 @@ A request thread runs its command's handler as before — reads, rules, new even
 changed aggregates to its application's ``Committer``; ``save`` returns when they are stored. The
 committer's thread takes everything that is waiting, up to ``max_batch`` commands, and records all
 their events with the library's own ``Application._record`` (the mapper, the cipher, the recorder
-and its hash chain, adapters/chain/) in one transaction: one lock of the events table, one commit,
-one fsync for all of them. Each caller gets back the recordings of its own events, with their
+and its hash chain, adapters/chain/) in one transaction, with the idempotency keys of those sent
+with one (adapters/idempotency.py): one lock of the events table, one commit, one fsync for all of
+them. Each caller gets back the recordings of its own events, with their
 positions in the log, as from ``Application.save``.
 
 A conflict never fails the others: when the transaction of a batch fails on the database's
@@ -33,13 +34,15 @@ import contextlib
 import threading
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from uuid import UUID
 
 import structlog
 from eventsourcing.application import Application, ProcessingEvent
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import InterfaceError, OperationalError, Recording
+
+from adapters.idempotency import REMEMBER_KWARG, Remember
 
 log = structlog.get_logger("memberflow.commits")
 
@@ -52,6 +55,7 @@ class _Waiting:
     """One caller's aggregates, their events, and what became of them."""
 
     processing: ProcessingEvent[UUID]
+    remember: Remember | None = None  # the key to store with the events
     done: threading.Event = field(default_factory=threading.Event)
     recordings: list[Recording[UUID]] = field(default_factory=list)
     error: BaseException | None = None
@@ -87,12 +91,15 @@ class Committer:
         self._thread: threading.Thread | None = None
         self._closed = False
 
-    def save(self, *aggregates: Aggregate) -> list[Recording[UUID]]:
-        """Store the aggregates' new events, together with whatever else is waiting: the
-        recordings of these events, as ``Application.save`` returns them."""
+    def save(
+        self, *aggregates: Aggregate, remember: Remember | None = None
+    ) -> list[Recording[UUID]]:
+        """Store the aggregates' new events (and ``remember``, a key, with them), together with
+        whatever else is waiting: the recordings of these events, as ``Application.save``
+        returns them."""
         processing = ProcessingEvent[UUID]()
         processing.collect_events(*aggregates)
-        waiting = _Waiting(processing)
+        waiting = _Waiting(processing, remember)
         with self._changed:
             queued = not self._closed
             if queued:
@@ -152,7 +159,7 @@ class Committer:
             self._commit_alone(batch[0])
             return
         try:
-            recordings = self._record(w.processing for w in batch)
+            recordings = self._record(batch)
         except (OperationalError, InterfaceError) as unavailable:  # the store, not a command
             for waiting in batch:
                 waiting.fail(unavailable)
@@ -172,18 +179,24 @@ class Committer:
 
     def _commit_alone(self, waiting: _Waiting) -> None:
         try:
-            recordings = self._record([waiting.processing])
+            recordings = self._record([waiting])
         except Exception as error:
             waiting.fail(error)
             return
         self._finish([waiting], recordings)
 
-    def _record(self, processings: Iterable[ProcessingEvent[UUID]]) -> list[Recording[UUID]]:
-        """Every event of ``processings`` in one transaction, through the library."""
+    def _record(self, batch: Iterable[_Waiting]) -> list[Recording[UUID]]:
+        """Every event of ``batch`` in one transaction, through the library; each key with the
+        index of its command's last event, whose position the insert gives it."""
         together = ProcessingEvent[UUID]()
-        for processing in processings:
-            together.events += processing.events
-            together.aggregates.update(processing.aggregates)
+        keys = []
+        for waiting in batch:
+            together.events += waiting.processing.events
+            together.aggregates.update(waiting.processing.aggregates)
+            if waiting.remember is not None:
+                keys.append(replace(waiting.remember, event=len(together.events) - 1))
+        if keys:
+            together.saved_kwargs[REMEMBER_KWARG] = keys
         if not together.events:
             return []
         for attempt in range(self.retries):

@@ -1,5 +1,6 @@
-"""eventsourcing's recorders with the hash chain: the parent's insert, then the links, in the same
-transaction; and one consistent read of events and links for verification."""
+"""eventsourcing's recorders with the hash chain: the parent's insert, then the links and the
+commands' idempotency keys (adapters/idempotency.py), in the same transaction; one consistent read
+of events and links for verification; and the keys read back."""
 
 from __future__ import annotations
 
@@ -15,6 +16,17 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from adapters.chain.links import as_bytes, chain_table_name, event_digest, genesis, link_rows
+from adapters.idempotency import (
+    REMEMBER_KWARG,
+    KeyStatements,
+    Remember,
+    Remembered,
+    keys_table_name,
+    postgres_create_statements,
+    remember_rows,
+    remembered_of,
+    sqlite_create_statements,
+)
 
 #: How many events one query of a snapshot reads.
 PAGE = 2000
@@ -66,6 +78,21 @@ class ChainedRecorder(Protocol):
     def read_snapshot(self) -> Snapshot: ...
 
 
+class KeyedRecorder(Protocol):
+    """A recorder that keeps its commands' idempotency keys."""
+
+    def remembered(self, actor: str, key: str, since: float) -> Remembered | None: ...
+
+    def keep_answer(
+        self, actor: str, key: str, status: int, media_type: str, body: bytes
+    ) -> None: ...
+
+
+def _remembering(kwargs: dict[str, Any]) -> Sequence[Remember]:
+    rows: Sequence[Remember] = kwargs.get(REMEMBER_KWARG) or ()
+    return rows
+
+
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def __init__(
         self, datastore: SQLiteDatastore, *, events_table_name: str, app_name: str, chain_key: bytes
@@ -79,12 +106,14 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
             f"SELECT link FROM {self.chain_table_name} ORDER BY notification_id DESC LIMIT 1"
         )
         self.insert_links_statement = f"INSERT INTO {self.chain_table_name} VALUES (?,?,?)"
+        self.keys = KeyStatements(keys_table_name(events_table_name), "?")
 
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
             f"CREATE TABLE IF NOT EXISTS {chain_table_name(self.events_table_name)} ("
             "notification_id INTEGER PRIMARY KEY, event_digest BLOB NOT NULL, link BLOB NOT NULL)",
+            *sqlite_create_statements(keys_table_name(self.events_table_name)),
         ]
 
     def _insert_events(
@@ -98,7 +127,19 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         c.executemany(
             self.insert_links_statement, link_rows(self.chain_key, previous, ids, stored_events)
         )
+        if rows := _remembering(kwargs):
+            c.execute(self.keys.forget, (min(r.expired_before for r in rows),))
+            c.executemany(self.keys.insert, remember_rows(rows, ids))
         return ids
+
+    def remembered(self, actor: str, key: str, since: float) -> Remembered | None:
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(self.keys.select, (actor, key, since))
+            return remembered_of(c.fetchone())
+
+    def keep_answer(self, actor: str, key: str, status: int, media_type: str, body: bytes) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            c.execute(self.keys.keep_answer, (status, media_type, body, actor, key))
 
     def read_snapshot(self) -> Snapshot:
         # One read transaction: a WAL snapshot, so events and links are seen at one moment.
@@ -156,6 +197,10 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         self.select_links_statement = SQL(
             "SELECT notification_id, event_digest, link FROM {}.{} ORDER BY notification_id"
         ).format(schema, table)
+        keys_table = keys_table_name(events_table_name)
+        self.check_identifier_length(keys_table)
+        self.sql_create_statements += postgres_create_statements(datastore.schema, keys_table)
+        self.keys = KeyStatements(f'"{datastore.schema}"."{keys_table}"', "%s")
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -170,7 +215,20 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
         curs.executemany(
             self.insert_links_statement, link_rows(self.chain_key, previous, ids, stored_events)
         )
+        if rows := _remembering(kwargs):
+            curs.execute(self.keys.forget, (min(r.expired_before for r in rows),))
+            curs.executemany(self.keys.insert, remember_rows(rows, ids))
         return ids
+
+    def remembered(self, actor: str, key: str, since: float) -> Remembered | None:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.keys.select, (actor, key, since))
+            row = curs.fetchone()
+            return remembered_of(tuple(row.values()) if row else None)
+
+    def keep_answer(self, actor: str, key: str, status: int, media_type: str, body: bytes) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.keys.keep_answer, (status, media_type, body, actor, key))
 
     def read_snapshot(self) -> Snapshot:
         with self.datastore.get_connection() as conn, conn.transaction():

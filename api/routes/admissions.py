@@ -33,8 +33,8 @@ def _handle(memberflow: Memberflow, command: Command, actor: Actor, request_id: 
     """Hand a command about a case to the bus; answer with the case as the write left it."""
     outcome = memberflow.bus.handle(command, actor=actor, request_id=request_id)
     case = outcome.subject  # as the write left it: no need to read it again
-    if not isinstance(case, AdmissionCase):
-        case = memberflow.membership.case(outcome.subject_id)
+    if not isinstance(case, AdmissionCase):  # a retry's: read as the write left it
+        case = memberflow.membership.case(outcome.subject_id, outcome.version)
     return case_public(case, memberflow, actor, outcome.position)
 
 

@@ -25,7 +25,9 @@ def _handle(
     memberflow: Memberflow, command: Command, actor: Actor, request_id: str
 ) -> ElectionPublic:
     outcome = memberflow.bus.handle(command, actor=actor, request_id=request_id)
-    election = memberflow.organizations.election(outcome.subject_id)
+    election = outcome.subject  # as the write left it: no need to read it again
+    if not isinstance(election, Election):  # a retry's: read as the write left it
+        election = memberflow.organizations.election(outcome.subject_id, outcome.version)
     return election_public(election, memberflow, outcome.position)
 
 

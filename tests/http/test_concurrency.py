@@ -56,9 +56,9 @@ def _make_writers_meet(
     writer = memberflow.bus.writers[memberflow.membership.name]
     save = writer.save
 
-    def meet_then_save(*aggregates: Any) -> Any:
+    def meet_then_save(*aggregates: Any, **kwargs: Any) -> Any:
         barrier.wait()
-        return save(*aggregates)
+        return save(*aggregates, **kwargs)
 
     monkeypatch.setattr(writer, "save", meet_then_save)
 
@@ -114,8 +114,8 @@ def test_an_approval_saves_the_case_and_the_registry_together_or_not_at_all(
     world.member("same_person", "韩梅", date(1998, 5, 1))
     find = world.memberflow.membership.find
 
-    def stale_find(cls: Any, aggregate_id: UUID) -> Any:
-        return None if cls is Member else find(cls, aggregate_id)
+    def stale_find(cls: Any, aggregate_id: UUID, version: int | None = None) -> Any:
+        return None if cls is Member else find(cls, aggregate_id, version)
 
     monkeypatch.setattr(world.memberflow.membership, "find", stale_find)
 

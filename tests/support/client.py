@@ -110,7 +110,12 @@ class Client:
         return self.post("/admissions", body, "secretary")
 
     def step(
-        self, case_id: str, planned: Planned, recorded_on: date | None = None, **overrides: Any
+        self,
+        case_id: str,
+        planned: Planned,
+        recorded_on: date | None = None,
+        headers: dict[str, str] | None = None,
+        **overrides: Any,
     ) -> httpx.Response:
         """Take a planned step, recorded on its business date unless ``recorded_on`` says later."""
         day = overrides.pop("on", planned.on)
@@ -121,7 +126,9 @@ class Client:
             **{k: self._ids(v) for k, v in planned.fields.items()},
             **overrides,
         }
-        return self.post(f"/admissions/{case_id}/steps/{planned.slug}", body, planned.by)
+        return self.post(
+            f"/admissions/{case_id}/steps/{planned.slug}", body, planned.by, **(headers or {})
+        )
 
     def _ids(self, value: Any) -> Any:
         if isinstance(value, list):
