@@ -80,6 +80,7 @@ class ExceptionOut(BaseModel):
     step: str
     rule: str
     reason: str
+    approving_committee_id: UUID = Field(description="the committee that granted it (O-1)")
     used: bool
     version: int
 
@@ -207,7 +208,14 @@ def case_public(
         if case.closing
         else None,
         exceptions=[
-            ExceptionOut(step=e.step, rule=e.rule, reason=e.reason, used=e.used, version=e.version)
+            ExceptionOut(
+                step=e.step,
+                rule=e.rule,
+                reason=e.reason,
+                approving_committee_id=e.approving_committee_id,
+                used=e.used,
+                version=e.version,
+            )
             for e in case.exceptions
         ],
         findings=case_findings(case, policy),

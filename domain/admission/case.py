@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -239,11 +240,44 @@ class AdmissionCase(Aggregate):
         violations = guards.check_exception(self, step, rule_id, reason, context, facts)
         if violations:
             raise RulesBroken(violations)
-        self._grant_exception(step=step.slug, rule=rule_id, reason=reason.strip(), context=context)
+        self._grant_exception(
+            step=step.slug,
+            rule=rule_id,
+            reason=reason.strip(),
+            approving_committee_id=facts.approving_committee_id,
+            context=context,
+        )
 
-    @event("ExceptionGranted")
-    def _grant_exception(self, step: str, rule: str, reason: str, context: Context) -> None:
-        self.exceptions.append(ExceptionRecord(step, rule, reason, context, self.version + 1))
+    class ExceptionGranted(Aggregate.Event):
+        """DOMAIN.md §0: the approving committee lets one step through one hard rule.
+
+        Version 2 names the committee that granted it (``approving_committee_id``, 批准机关):
+        the case may move to a branch under another committee afterwards (A-T.2), whose
+        committee is then not the one that decided (docs/OPERATIONS.md, upgrades with upcasting).
+        """
+
+        class_version = 2
+
+        step: str
+        rule: str
+        reason: str
+        approving_committee_id: UUID
+        context: Context
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            """Version 1 did not name the committee. Every release has refused an exception
+            unless its actor was a committee_official of the case's approving committee (O-1,
+            ``guards.check_exception``), so that actor's organization is the committee."""
+            state["approving_committee_id"] = state["context"].actor.organization_id
+
+    @event(ExceptionGranted)
+    def _grant_exception(
+        self, step: str, rule: str, reason: str, approving_committee_id: UUID, context: Context
+    ) -> None:
+        self.exceptions.append(
+            ExceptionRecord(step, rule, reason, approving_committee_id, context, self.version + 1)
+        )
 
     def withdraw(self, *, reason: str, context: Context, today: date) -> None:
         guards.check_closing(self, context, today)

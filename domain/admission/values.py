@@ -100,6 +100,7 @@ class ExceptionRecord:
     step: str
     rule: str
     reason: str
+    approving_committee_id: UUID  # the committee that granted it (O-1)
     context: Context
     version: int
     used: bool = False
