@@ -49,9 +49,12 @@ class IdempotentWrites:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":  # lifespan has no headers
+            await self.app(scope, receive, send)
+            return
         headers = Headers(scope=scope)
-        key = headers.get(HEADER) if scope["type"] == "http" else None
-        if key is None or scope["method"] != "POST":
+        key = headers.get(HEADER)
+        if key is None:
             await self.app(scope, receive, send)
             return
         if not _KEY.fullmatch(key):
