@@ -46,8 +46,10 @@ browser:
 			chromium fonts-noto-cjk; \
 	fi
 
+# The tests that restart PostgreSQL run alone, after the others: no test may lose its server.
 test: lint browser
-	$(VENV)/bin/pytest -n auto --dist worksteal
+	$(VENV)/bin/pytest -n auto --dist worksteal -m "not restarts_database"
+	$(VENV)/bin/pytest -m restarts_database
 
 test-fast: $(INSTALLED)
 	$(VENV)/bin/pytest tests/rules --store memory

@@ -12,7 +12,8 @@ the database holds no name, birth date or ID number in the clear. The hash chain
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypedDict
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -38,6 +39,11 @@ MEMORY_URL = "memory://"
 #: eventsourcing's AES-GCM cipher on the ``cryptography`` package (memberflow already depends on
 #: it); ``eventsourcing.cipher:AESCipher`` is the same cipher on pycryptodome, with the same format.
 CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
+#: how long a new PostgreSQL connection, or one from the read models' pool, is waited for: while
+#: the database is away a request answers 503 after this rather than hang (docs/OPERATIONS.md)
+CONNECT_TIMEOUT_SECONDS = 5
+#: how long the event store waits for a pooled connection, per attempt (``_postgres_env``)
+POOL_WAIT_SECONDS = 3
 
 
 class SQLiteStoreFactory(SQLiteFactory):
@@ -169,7 +175,13 @@ def _postgres_env(url: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": str(settings.db_pool_size),
         "POSTGRES_MAX_OVERFLOW": str(settings.db_pool_max_overflow),
         "POSTGRES_LOCK_TIMEOUT": str(settings.db_lock_timeout_seconds),
-        "POSTGRES_CONNECT_TIMEOUT": "5",
+        # How long a request waits for a pooled connection, per attempt: the library makes ten
+        # (0.2 s apart), so while the database is away a request answers 503 after some 30 s;
+        # less would refuse connections a busy machine is slow to open (several processes starting).
+        "POSTGRES_CONNECT_TIMEOUT": str(POOL_WAIT_SECONDS),
+        # A pooled connection is checked before use: after a database restart the pool holds
+        # dead connections, and each would otherwise fail one request before being replaced.
+        "POSTGRES_PRE_PING": "y",
     }
 
 
@@ -177,11 +189,36 @@ def postgres_schema(url: str) -> str:
     return parse_qs(urlsplit(url).query).get("schema", ["public"])[0]
 
 
-def prepare(settings: Settings) -> None:
-    """Create what the store needs before the applications open it (the PostgreSQL schema)."""
+@contextmanager
+def prepared(settings: Settings) -> Iterator[None]:
+    """Create what the store needs before the applications open it (the PostgreSQL schema), and
+    hold the schema's lock while they create their tables in it (``schema_lock``)."""
     if settings.store_kind != "postgresql":
+        # SQLite creates a table under the file's write lock, which a second process waits for
+        # (the lock timeout); CREATE TABLE IF NOT EXISTS then finds it made.
+        yield
         return
     url = settings.resolved_database_url
     schema = postgres_schema(url)
-    with psycopg.connect(url.split("?")[0], autocommit=True, connect_timeout=5) as connection:
-        connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+    with schema_lock(url, schema) as connection:
+        create_schema(connection, schema)
+        yield
+
+
+@contextmanager
+def schema_lock(url: str, schema: str) -> Iterator[psycopg.Connection[Any]]:
+    """A session holding memberflow's advisory lock on ``schema`` until the block ends, so that
+    processes starting at once create its tables one after another. PostgreSQL's ``CREATE …
+    IF NOT EXISTS`` is not safe against a concurrent creation: the second one fails on the
+    catalog ("duplicate key value violates unique constraint pg_type_typname_nsp_index",
+    "tuple concurrently updated") instead of finding the table made (issue 13)."""
+    with psycopg.connect(
+        url.split("?")[0], autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+    ) as connection:
+        key = f"memberflow-schema:{schema}"
+        connection.execute("SELECT pg_advisory_lock(hashtext(%s))", (key,))
+        yield connection  # closing the session releases the lock, however the block ends
+
+
+def create_schema(connection: psycopg.Connection[Any], schema: str) -> None:
+    connection.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import signal
+from typing import Annotated, Any
 from uuid import UUID
 
+import structlog
 import typer
 import uvicorn
 from fastapi import FastAPI
@@ -21,6 +23,8 @@ from domain.context import Role
 from memberflow.settings import Settings
 from services import tokens
 
+log = structlog.get_logger("memberflow")
+
 cli = typer.Typer(help="memberflow: 发展党员与换届选举工作流", no_args_is_help=True)
 cli.add_typer(projections_cli, name="projections")
 cli.add_typer(audit_cli, name="audit")
@@ -35,23 +39,33 @@ def serve(
         int, typer.Option(min=1, help="server processes (more than one: PostgreSQL only)")
     ] = 1,
 ) -> None:
-    """Run the HTTP service on the configured store."""
+    """Run the HTTP service on the configured store, until stopped (Ctrl-C, SIGTERM): requests
+    in hand are answered, for at most ``GRACE_SECONDS``, then memberflow closes."""
     if workers == 1:
         app = create_app(open_memberflow())  # the app closes memberflow when it stops
-        uvicorn.run(app, host=host, port=port, log_config=None, access_log=False)
+        _run(app, host=host, port=port)
         return
     if (kind := Settings().store_kind) != "postgresql":
         raise typer.BadParameter(_ONE_PROCESS[kind], param_hint="--workers")
     # Each worker process builds its own memberflow from the settings (``service``).
+    _run("cli.main:service", factory=True, workers=workers, host=host, port=port)
+
+
+#: how long a stopping server waits for the requests in hand: a write commits in milliseconds, a
+#: request still running after this is cut off (its client retries with its Idempotency-Key)
+GRACE_SECONDS = 10
+
+
+def _run(app: FastAPI | str, **options: Any) -> None:
+    """uvicorn until SIGTERM or SIGINT; memberflow logs itself, so uvicorn's logs are off."""
+    for sign in (signal.SIGINT, signal.SIGTERM):
+        # uvicorn stops on either, then raises it again for the handler found before it: this
+        # one, so that a stop asked for ends with status 0 rather than killed by the signal.
+        signal.signal(sign, lambda *_: None)
     uvicorn.run(
-        "cli.main:service",
-        factory=True,
-        workers=workers,
-        host=host,
-        port=port,
-        log_config=None,
-        access_log=False,
+        app, log_config=None, access_log=False, timeout_graceful_shutdown=GRACE_SECONDS, **options
     )
+    log.info("serve.stopped", port=options["port"])
 
 
 _ONE_PROCESS = {

@@ -25,10 +25,10 @@ def run(
 
     On PostgreSQL any number may run: a database lock elects the one that follows the logs.
     """
+    stop = threading.Event()
+    for sign in (signal.SIGINT, signal.SIGTERM):  # the batch in hand commits, then it stops
+        signal.signal(sign, lambda *_: stop.set())
     with opened() as memberflow:
-        stop = threading.Event()
-        for sign in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sign, lambda *_: stop.set())
         service.run(memberflow.read_models, stop, poll_seconds=poll)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.store import WrongEventKey, opens_events, persistence_env, prepare
+from adapters.store import WrongEventKey, opens_events, persistence_env, prepared
 from domain.identity import Identities
 from memberflow.settings import Settings
 from projections.registry import ALL_MODELS
@@ -53,14 +53,15 @@ def build(
     needs no event key; ``opens_events`` is then False and nothing may be written)."""
     settings = settings or Settings()
     clock = clock or SystemClock()
-    prepare(settings)
     env = persistence_env(settings)
-    organizations = Organizations(env=env)
-    membership = Membership(env=env)
-    approvals = Approvals(env=env)
-    # The access log is written once per audit read: one pooled connection kept open, more on
-    # demand (PostgreSQL; SQLite ignores it), so that it does not hold connections it rarely uses.
-    audit = AuditLog(env={**env, "POSTGRES_POOL_SIZE": "1"})
+    with prepared(settings):  # one process at a time creates the tables
+        organizations = Organizations(env=env)
+        membership = Membership(env=env)
+        approvals = Approvals(env=env)
+        # The access log is written once per audit read: one pooled connection kept open, more
+        # on demand (PostgreSQL; SQLite ignores it), so that it does not hold connections it
+        # rarely uses.
+        audit = AuditLog(env={**env, "POSTGRES_POOL_SIZE": "1"})
     opens = opens_events((organizations, membership, approvals, audit))  # docs/security.md
     if not opens and not keyless:
         for application in (organizations, membership, approvals, audit):

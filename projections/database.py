@@ -26,10 +26,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import psycopg
 import structlog
-from psycopg import sql
 from psycopg_pool import ConnectionPool
 
-from adapters.store import postgres_schema
+from adapters.store import (
+    CONNECT_TIMEOUT_SECONDS,
+    create_schema,
+    postgres_schema,
+    schema_lock,
+)
 from memberflow.settings import Settings
 
 Row = tuple[Any, ...]
@@ -192,12 +196,8 @@ class PostgresDatabase:
         connection for them."""
         if self._pool is None:
             if not self.replica:  # the events' schema exists; one of the read models' own may not
-                with psycopg.connect(self.url, autocommit=True, connect_timeout=5) as connection:
-                    connection.execute(
-                        sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(
-                            sql.Identifier(self.schema)
-                        )
-                    )
+                with schema_lock(self.url, self.schema) as connection:
+                    create_schema(connection, self.schema)
             # Every statement planned for its own parameters: after five runs psycopg prepares a
             # statement, and PostgreSQL's generic plan of it guesses a subtree of four
             # organizations, which a city's (4,600) then pays for three times over (issue 11).
@@ -208,6 +208,10 @@ class PostgresDatabase:
                 min_size=1,
                 max_size=self.pool_size,
                 open=True,
+                # After a database restart: dead connections replaced, not handed out; while it
+                # is away, a query fails after the timeout (503) rather than wait 30 s.
+                check=ConnectionPool.check_connection,
+                timeout=CONNECT_TIMEOUT_SECONDS,
             )
         return self._pool
 

@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 import structlog
 
+from adapters.store import CONNECT_TIMEOUT_SECONDS
 from memberflow.settings import Settings
 from projections import failures as kept
 from projections.database import (
@@ -111,10 +112,11 @@ class ReadModels:
     def model(self, name: str) -> ReadModel:
         return self.models[name]
 
-    def catch_up(self) -> int:
+    def catch_up(self, stop: threading.Event | None = None) -> int:
         """One pass: every read model not waiting out a back-off applies what the logs hold
         beyond its position; how many events were applied (summed over the models). The models
-        read each log together (``projections.pack``); a model that fails stops alone."""
+        read each log together (``projections.pack``); a model that fails stops alone. ``stop``
+        set ends the pass after the batch in hand (SIGTERM: a long backlog is not waited for)."""
         self.ensure_created()
         known = self._known_failures()
         now = self.monotonic()
@@ -122,7 +124,7 @@ class ReadModels:
             name for name in self.followers if name not in known or now >= self._due.get(name, 0.0)
         ]
         done = 0
-        while following:
+        while following and not (stop and stop.is_set()):
             outcome = self.pack.process_batch(self.settings.projections_batch_size, following)
             done += outcome.applied
             for name, error in outcome.failed.items():
@@ -264,21 +266,36 @@ class ReadModels:
 
 
 @contextmanager
-def leadership(database: ReadDatabase, stop: threading.Event) -> Iterator[bool]:
-    """On PostgreSQL, one process at a time follows the logs: a session advisory lock elects it."""
+def leadership(database: ReadDatabase, stop: threading.Event) -> Iterator[Callable[[], bool]]:
+    """On PostgreSQL, one process at a time follows the logs: a session advisory lock elects it.
+    Yields whether this process still leads: not once ``stop`` is set, nor once the lock's session
+    is lost (the database restarted: the lock went with it, and another process may hold it now).
+    """
     if not isinstance(database, PostgresDatabase):
-        yield True
+        yield lambda: not stop.is_set()
         return
-    with psycopg.connect(database.url, autocommit=True) as connection:
+    with psycopg.connect(
+        database.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_SECONDS
+    ) as connection:
         key = f"memberflow-projections:{database.schema}"
         while not stop.is_set():
             row = connection.execute("SELECT pg_try_advisory_lock(hashtext(%s))", (key,)).fetchone()
             if row and row[0]:
                 log.info("projections.leader", schema=database.schema)
-                yield True
+                yield lambda: not stop.is_set() and _holds(connection)
                 return
             stop.wait(1.0)
-        yield False
+        yield lambda: False
+
+
+def _holds(session: psycopg.Connection[Any]) -> bool:
+    """Whether the session of the lock is still there (one round trip)."""
+    try:
+        session.execute("SELECT 1")
+    except psycopg.Error:
+        log.warning("projections.leadership_lost")
+        return False
+    return True
 
 
 def run(
@@ -287,27 +304,57 @@ def run(
     poll_seconds: float = 0.2,
     on_batch: Callable[[int], None] | None = None,
 ) -> None:
-    """Follow the logs until ``stop`` is set."""
+    """Follow the logs until ``stop`` is set: while elected, standing again when the lock is lost
+    (the database restarted) or could not be asked for (it is away)."""
+    settings = read_models.settings
+    applied = 0
+    unelected = 0  # elections in a row that could not reach the database
+    while not stop.is_set():
+        try:
+            with leadership(read_models.database, stop) as leading:
+                unelected = 0
+                applied += _follow(read_models, stop, leading, poll_seconds, on_batch)
+        except psycopg.OperationalError as error:  # away: stand again after a back-off
+            unelected += 1
+            log.error("projections.election_failed", error=message(error), attempt=unelected)
+            initial, maximum = (
+                settings.projections_retry_initial_seconds,
+                settings.projections_retry_max_seconds,
+            )
+            stop.wait(backoff(unelected, initial, maximum))
+    log.info("projections.stopped", applied=applied)
+
+
+def _follow(
+    read_models: ReadModels,
+    stop: threading.Event,
+    leading: Callable[[], bool],
+    poll_seconds: float,
+    on_batch: Callable[[int], None] | None,
+) -> int:
+    """Passes over the logs while this process leads; how many events were applied."""
     settings = read_models.settings
     unreachable = 0  # passes in a row that could not reach the read models' database
-    with leadership(read_models.database, stop) as leader:
-        while leader and not stop.is_set():
-            try:
-                processed = read_models.catch_up()  # a failing model is recorded, not raised
-                unreachable = 0
-            except Exception as error:  # the read models' own tables could not be reached
-                unreachable += 1
-                log.error("projections.pass_failed", error=message(error), attempt=unreachable)
-                processed = 0
-            if on_batch and processed:
-                on_batch(processed)
-            if not processed:
-                initial, maximum = (
-                    settings.projections_retry_initial_seconds,
-                    settings.projections_retry_max_seconds,
-                )
-                wait = backoff(unreachable, initial, maximum) if unreachable else poll_seconds
-                stop.wait(max(wait, poll_seconds))
+    applied = 0
+    while leading():
+        try:
+            processed = read_models.catch_up(stop)  # a failing model is recorded, not raised
+            applied += processed
+            unreachable = 0
+        except Exception as error:  # the read models' own tables could not be reached
+            unreachable += 1
+            log.error("projections.pass_failed", error=message(error), attempt=unreachable)
+            processed = 0
+        if on_batch and processed:
+            on_batch(processed)
+        if not processed:
+            initial, maximum = (
+                settings.projections_retry_initial_seconds,
+                settings.projections_retry_max_seconds,
+            )
+            wait = backoff(unreachable, initial, maximum) if unreachable else poll_seconds
+            stop.wait(max(wait, poll_seconds))
+    return applied
 
 
 class InProcessRunner:
