@@ -14,6 +14,7 @@ from fastapi import FastAPI
 import demo
 from api.app import create_app
 from cli.audit import audit_cli
+from cli.backup import backup_command, restore_command
 from cli.projections import projections_cli
 from cli.session import open_memberflow, opened
 from cli.store import store_cli
@@ -29,6 +30,8 @@ cli = typer.Typer(help="memberflow: 发展党员与换届选举工作流", no_ar
 cli.add_typer(projections_cli, name="projections")
 cli.add_typer(audit_cli, name="audit")
 cli.add_typer(store_cli, name="store")
+cli.command("backup")(backup_command)
+cli.command("restore")(restore_command)
 
 
 @cli.command()
