@@ -10,7 +10,7 @@ import importlib
 from benchmarks.report import options_from, parser
 
 #: The benchmarks, in the order they run; each is a module of this package with ``run(options)``.
-BENCHMARKS = ["command_path", "writes", "projections", "audit", "reads"]
+BENCHMARKS = ["command_path", "writes", "projections", "audit", "reads", "kill_and_recover", "load"]
 
 
 def main() -> None:

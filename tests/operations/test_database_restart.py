@@ -122,7 +122,7 @@ class Api:
 
     def _send(self, request: urllib.request.Request) -> tuple[int, dict[str, Any]]:
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as answered:
             return answered.code, json.loads(answered.read())
