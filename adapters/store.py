@@ -42,8 +42,6 @@ CIPHER_TOPIC = "eventsourcing.cryptography:AESCipher"
 #: how long a new PostgreSQL connection, or one from the read models' pool, is waited for: while
 #: the database is away a request answers 503 after this rather than hang (docs/OPERATIONS.md)
 CONNECT_TIMEOUT_SECONDS = 5
-#: how long the event store waits for a pooled connection, per attempt (``_postgres_env``)
-POOL_WAIT_SECONDS = 3
 
 
 class SQLiteStoreFactory(SQLiteFactory):
@@ -176,9 +174,9 @@ def _postgres_env(url: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_MAX_OVERFLOW": str(settings.db_pool_max_overflow),
         "POSTGRES_LOCK_TIMEOUT": str(settings.db_lock_timeout_seconds),
         # How long a request waits for a pooled connection, per attempt: the library makes ten
-        # (0.2 s apart), so while the database is away a request answers 503 after some 30 s;
-        # less would refuse connections a busy machine is slow to open (several processes starting).
-        "POSTGRES_CONNECT_TIMEOUT": str(POOL_WAIT_SECONDS),
+        # (0.2 s apart), so while the database is away a request answers 503 after some 30 s by
+        # default; much less would refuse connections a busy machine is slow to open.
+        "POSTGRES_CONNECT_TIMEOUT": str(settings.db_pool_wait_seconds),
         # A pooled connection is checked before use: after a database restart the pool holds
         # dead connections, and each would otherwise fail one request before being replaced.
         "POSTGRES_PRE_PING": "y",

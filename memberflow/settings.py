@@ -45,6 +45,14 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=5, ge=1)
     db_pool_max_overflow: int = Field(default=10, ge=0)
     db_lock_timeout_seconds: int = Field(default=10, ge=1)
+    db_pool_wait_seconds: int = Field(
+        default=3,
+        ge=1,
+        le=60,
+        description="PostgreSQL: how long a request waits for a pooled connection, per attempt "
+        "(the library makes ten): while the database is away a request answers 503 after about "
+        "ten times this",
+    )
     read_models_url: str | None = Field(
         default=None,
         description="where the read models are kept (sqlite:///path/file.db or "

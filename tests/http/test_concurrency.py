@@ -6,7 +6,6 @@ clients on their own threads.
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
@@ -18,9 +17,9 @@ import pytest
 from domain.context import Role
 from domain.errors import Conflict, RulesBroken
 from domain.members import Member, MemberStatus
-from memberflow.bootstrap import Memberflow
 from services.tokens import issue
 from tests.support.clock import FixedClock
+from tests.support.races import make_writers_meet
 from tests.support.world import World
 
 # These tests are about the command path: no follower competes for the store meanwhile.
@@ -47,29 +46,13 @@ def _post_assessment(base: str, world: World, case_id: UUID, request_id: str) ->
     return response.status_code
 
 
-def _make_writers_meet(
-    memberflow: Memberflow, monkeypatch: pytest.MonkeyPatch, parties: int
-) -> None:
-    """Hold each command at its save until all of them have read the case and decided: a forced
-    race, whatever the load on the machine (both have the same version in hand)."""
-    barrier = threading.Barrier(parties, timeout=10)
-    writer = memberflow.bus.writers[memberflow.membership.name]
-    save = writer.save
-
-    def meet_then_save(*aggregates: Any, **kwargs: Any) -> Any:
-        barrier.wait()
-        return save(*aggregates, **kwargs)
-
-    monkeypatch.setattr(writer, "save", meet_then_save)
-
-
 def test_two_writers_on_one_case_one_wins_one_gets_409(
     world: World, clock: FixedClock, server: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     case_id = world.case_before(6)
     clock.set_day(date(2023, 10, 1))
     before = world.case(case_id).version
-    _make_writers_meet(world.memberflow, monkeypatch, parties=2)
+    make_writers_meet(world.memberflow, monkeypatch, 2, world.memberflow.membership.name)
 
     with ThreadPoolExecutor(2) as pool:
         statuses = sorted(

@@ -5,7 +5,6 @@ answering is answered from the stored outcome. On both stores."""
 
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -18,6 +17,7 @@ from memberflow.bootstrap import Memberflow
 from services.tokens import issue
 from tests.support.client import Client
 from tests.support.clock import FixedClock
+from tests.support.races import make_writers_meet
 from tests.support.world import CLEAN_PATH
 
 pytestmark = pytest.mark.settings(projections_in_process=False)
@@ -138,15 +138,7 @@ def test_duplicates_sent_at_once_record_one_command(
     """Both requests find no key, run the command and meet at the writer: one transaction
     stores the key, the other fails on it and answers the first one's outcome."""
     parties = 3
-    barrier = threading.Barrier(parties, timeout=10)
-    writer = memberflow.bus.writers[memberflow.organizations.name]
-    save = writer.save
-
-    def meet_then_save(*aggregates: Any, **kwargs: Any) -> Any:
-        barrier.wait()
-        return save(*aggregates, **kwargs)
-
-    monkeypatch.setattr(writer, "save", meet_then_save)
+    make_writers_meet(memberflow, monkeypatch, parties, memberflow.organizations.name)
     token = issue(memberflow.settings, subject="admin", role=Role.ADMIN, organization_id=None)
     headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": "together"}
     body = {"name": "市直机关工委", "kind": "working_committee"}

@@ -47,7 +47,13 @@ def test_the_service_answers_503_while_postgresql_is_away_and_recovers_by_itself
 ) -> None:
     cluster = _cluster()
     port = free_port()
-    env = deployment(postgres_schema, tmp_path, MEMBERFLOW_PROJECTIONS_IN_PROCESS="false")
+    # A short wait for a pooled connection: the outage is answered in seconds, not half a minute.
+    env = deployment(
+        postgres_schema,
+        tmp_path,
+        MEMBERFLOW_PROJECTIONS_IN_PROCESS="false",
+        MEMBERFLOW_DB_POOL_WAIT_SECONDS="1",
+    )
     server = start([*MEMBERFLOW, "serve", "--port", str(port)], env, tmp_path / "serve.log")
     follower = start([*MEMBERFLOW, "projections", "run"], env, tmp_path / "follower.log")
     api = Api(f"http://127.0.0.1:{port}")

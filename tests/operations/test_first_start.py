@@ -18,7 +18,7 @@ from memberflow.settings import Settings
 from tests.support.processes import deployment, start, stopped, until
 from tests.support.stores import POSTGRES_URL
 
-PROCESSES = 4
+PROCESSES = 3
 OPENS_THE_STORE = """
 import pathlib, sys, time
 from memberflow.bootstrap import build
