@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.reads import ReadModelBehind
 from domain.errors import Conflict, Forbidden, NotFound, RulesBroken, Violation
+from services.idempotency import KeyReused
 
 PROBLEM = "application/problem+json"
 log = structlog.get_logger("memberflow.http")
@@ -195,12 +196,33 @@ def store_busy(error: Exception) -> JSONResponse:
     return response
 
 
+def key_reused(key: str) -> JSONResponse:
+    """422: the user's Idempotency-Key was sent before with another request (api/idempotency.py)."""
+    detail = f"the Idempotency-Key {key!r} was used for another request"
+    return problem(
+        422,
+        "Idempotency-Key reused",
+        detail,
+        rule="MF-IDEMPOTENCY",
+        field="idempotency-key",
+        detail_zh="该 Idempotency-Key 已用于另一请求（路径、内容或 If-Match 不同），本次未记录。",
+        detail_en=f"{detail}: another path, body or If-Match; nothing was recorded.",
+    )
+
+
+def _key_reused(_: Request, error: Exception) -> JSONResponse:
+    """The same, found by the command bus: another request with the key was recorded first."""
+    assert isinstance(error, KeyReused)
+    return key_reused(error.key)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _busy)  # pool timeout, database locked
     app.add_exception_handler(ReadModelBehind, _behind)
     app.add_exception_handler(RulesBroken, _rules_broken)
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Conflict, _conflict)
+    app.add_exception_handler(KeyReused, _key_reused)
     app.add_exception_handler(RequestValidationError, _invalid_body)
     app.add_exception_handler(Unauthorized, _unauthorized)
     app.add_exception_handler(StarletteHTTPException, _http)  # 404 unknown path, 405 …

@@ -31,7 +31,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.deps import token_actor
-from api.errors import problem, store_busy
+from api.errors import key_reused, problem, store_busy
 from memberflow.bootstrap import Memberflow
 from services.idempotency import REQUESTED, Idempotency, KeyReused, Keys
 from services.tokens import InvalidToken, KeysUnavailable
@@ -82,7 +82,7 @@ class IdempotentWrites:
             recorded = await run_in_threadpool(keys.find, idempotency)
             kept = await run_in_threadpool(keys.answer, recorded) if recorded else None
         except KeyReused:
-            await _key_reused(idempotency.key)(scope, replay, send)
+            await key_reused(idempotency.key)(scope, replay, send)
             return
         except (OperationalError, InterfaceError) as unavailable:
             await store_busy(unavailable)(scope, replay, send)
@@ -194,16 +194,3 @@ async def _bad_key(scope: Scope, receive: Receive, send: Send) -> None:
         detail_en=detail,
     )
     await answer(scope, receive, send)
-
-
-def _key_reused(key: str) -> Response:
-    detail = f"the Idempotency-Key {key!r} was used for another request"
-    return problem(
-        422,
-        "Idempotency-Key reused",
-        detail,
-        rule="MF-IDEMPOTENCY",
-        field=HEADER,
-        detail_zh="该 Idempotency-Key 已用于另一请求（路径、内容或 If-Match 不同），本次未记录。",
-        detail_en=f"{detail}: another path, body or If-Match; nothing was recorded.",
-    )

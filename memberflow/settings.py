@@ -13,10 +13,8 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.policy import Policy
+from memberflow.secrets import DEVELOPMENT_SECRET, secret_weakness
 
-DEVELOPMENT_SECRET = "memberflow-development-secret-change-me"
-MIN_SECRET_BYTES = 32  # outside development: HS256 keys of at least 256 bits (RFC 7518 §3.2)
-MIN_SECRET_DISTINCT = 8  # fewer distinct characters than this is a pattern, not a random secret
 DEVELOPMENT_CHAIN_KEY = "memberflow-development-chain-key-change-me"
 # base64 of the 32-byte raw Ed25519 private key sha256("memberflow-development-checkpoint-key")
 DEVELOPMENT_CHECKPOINT_SIGNING_KEY = "twSQbw4uZZJCLIDE3PZ2mosHpXSPjeAuGNpJVgF43vI="
@@ -388,19 +386,3 @@ def _kind(url: str) -> Literal["sqlite", "postgresql", "memory"]:
     if url.startswith("postgres"):
         return "postgresql"
     return "memory" if url.startswith("memory://") else "sqlite"
-
-
-def secret_weakness(secret: str) -> str | None:
-    """Why an HS256 secret is too weak for production, or None; never quotes the secret."""
-    if secret == DEVELOPMENT_SECRET:
-        return "it is the built-in default"
-    if len(secret.encode()) < MIN_SECRET_BYTES:
-        return f"it must be at least {MIN_SECRET_BYTES} bytes (e.g. `openssl rand -hex 32`)"
-    if len(set(secret)) < MIN_SECRET_DISTINCT:
-        return (
-            f"it has fewer than {MIN_SECRET_DISTINCT} distinct characters: use random bytes "
-            "(e.g. `openssl rand -hex 32`)"
-        )
-    if "changeme" in "".join(c for c in secret.lower() if c.isalnum()):
-        return "it is a placeholder, not a secret"
-    return None

@@ -36,6 +36,10 @@ from services.clock import Clock
 class KeyReused(Exception):
     """The key was used by this actor for another request: refused, nothing recorded (422)."""
 
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
 
 @dataclass(eq=False)
 class Idempotency:

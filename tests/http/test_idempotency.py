@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx2 as httpx
 import pytest
 
 from domain.context import Role
 from memberflow.bootstrap import Memberflow
+from services.idempotency import KeyReused
 from services.tokens import issue
 from tests.support.client import Client
 from tests.support.clock import FixedClock
@@ -156,3 +157,22 @@ def test_duplicates_sent_at_once_record_one_command(
     assert len({a.json()["position"] for a in answers}) == 1
     # PostgreSQL's ids may skip those of rolled-back transactions: count the events themselves.
     assert len(recorder.select_notifications(start=before + 1, limit=10)) == 1
+
+
+def test_a_key_the_bus_finds_taken_by_another_request_is_refused(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two requests with one key and different bodies at once: the first is recorded; the second,
+    failing on the stored key, finds it belongs to another request — 422, as when it is found
+    before (the bus's side of the race, forced)."""
+    bus = client.memberflow.bus
+
+    def first_one_won(*_: Any, **__: Any) -> NoReturn:
+        raise KeyReused("k-6")
+
+    monkeypatch.setattr(bus, "handle", first_one_won)
+
+    answer = client.post("/organizations", _branch(client), "admin", **{"Idempotency-Key": "k-6"})
+
+    assert answer.status_code == 422
+    assert answer.json()["rule"] == "MF-IDEMPOTENCY"

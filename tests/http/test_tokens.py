@@ -28,7 +28,8 @@ from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from domain.context import Role
 from memberflow.bootstrap import Memberflow
-from memberflow.settings import DEVELOPMENT_SECRET, Settings
+from memberflow.secrets import DEVELOPMENT_SECRET
+from memberflow.settings import Settings
 from services.tokens import InvalidToken, KeysUnavailable, actor_from, issue
 from tests.support.client import Client
 

@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from cli.main import cli
-from memberflow.settings import DEVELOPMENT_SECRET, Settings
+from memberflow.secrets import DEVELOPMENT_SECRET
+from memberflow.settings import Settings
 
 STRONG = "0123456789abcdef" * 2
 
