@@ -60,7 +60,8 @@ _COLUMNS = (
 
 
 def keys_table_name(events_table_name: str) -> str:
-    return f"{events_table_name}_keys"
+    """``membership_keys`` beside ``membership_events`` (and ``membership_chain``)."""
+    return events_table_name.removesuffix("_events") + "_keys"
 
 
 def sqlite_create_statements(table: str) -> list[str]:
