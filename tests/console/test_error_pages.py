@@ -10,6 +10,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import OperationalError
 from fastapi.testclient import TestClient
+from structlog.testing import capture_logs
 
 from api.app import create_app
 from tests.console.items import item_key
@@ -91,9 +92,12 @@ def test_an_unexpected_error_on_a_page_names_the_request_id_it_was_logged_under(
 
     monkeypatch.setattr(world.memberflow.organizations, "organization", broken)
 
-    page = console.get("/console/")
+    with capture_logs() as logs:  # (and not drawn as a traceback on the terminal)
+        page = console.get("/console/")
 
     assert page.status_code == 500
     assert page.headers["content-type"].startswith("text/html")
     assert texts(page, "request-id") == [page.headers["x-request-id"]]
     assert "a defect" not in page.text
+    [logged] = [entry for entry in logs if entry["event"] == "http.unexpected"]
+    assert logged["request_id"] == page.headers["x-request-id"]
