@@ -7,6 +7,7 @@ the API's access table lets the actor's role send."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 from uuid import UUID
@@ -17,7 +18,7 @@ from api.console.errors import Refused
 from api.console.items import DECISION_PATHS
 from api.console.step_form import StepForm
 from api.routes.admissions import case_history
-from api.routes.audit import case_timeline_of
+from api.routes.audit import Timeline, case_timeline_of
 from api.schemas import EventOut
 from domain.access import Action, where
 from domain.admission.case import AdmissionCase
@@ -106,16 +107,24 @@ def _track(case: CasePublic) -> list[TrackStage]:
     ]
 
 
+def audited_rows(actor: Actor, timeline: Callable[[], Timeline]) -> list[Row] | None:
+    """The rows of the audit ``timeline`` (a case's or an election's) for those who may audit;
+    None for the others, and for discipline staff of another subtree: they get the history."""
+    if where(Action.AUDIT, actor.role) is None:
+        return None
+    try:
+        events = timeline().events
+    except NotFound:
+        return None
+    return [Row(e, e.waived, e.findings) for e in events]
+
+
 def _rows(
     memberflow: Memberflow, actor: Actor, case: CasePublic, request_id: str
 ) -> tuple[bool, list[Row]]:
-    if where(Action.AUDIT, actor.role) is not None:
-        try:
-            timeline = case_timeline_of(memberflow, actor, case.id, request_id)
-        except NotFound:  # discipline staff of another subtree: the history, as others
-            pass
-        else:
-            return True, [Row(e, e.waived, e.findings) for e in timeline.events]
+    audited = audited_rows(actor, lambda: case_timeline_of(memberflow, actor, case.id, request_id))
+    if audited is not None:
+        return True, audited
     waived = {step.version: step.waived for step in case.completed_steps}
     return False, [
         Row(e, waived.get(e.version, []), [f for f in case.findings if f.version == e.version])

@@ -24,7 +24,13 @@ from api.access import listable
 from api.console.case import may_record
 from api.console.errors import Refused
 from api.console.i18n import language_of
-from api.console.listing import forbidden_page, id_in_address, page_number, read_while_behind
+from api.console.listing import (
+    forbidden_page,
+    id_in_address,
+    page_count,
+    page_number,
+    read_while_behind,
+)
 from api.console.pages import render
 from api.console.paths import DUE, case_page, step_form
 from api.console.reminders import Reminder, Why, Window, reminders
@@ -95,7 +101,7 @@ def due_page(
         cases=cases,
         first=(number - 1) * CASES_PER_PAGE + 1,
         page=number,
-        pages=max(1, -(-cases.count // CASES_PER_PAGE)),
+        pages=page_count(cases.count, CASES_PER_PAGE),
         per_page=CASES_PER_PAGE,
         href=href,
         behind=behind,

@@ -15,12 +15,11 @@ from typing import Literal
 from uuid import UUID
 
 from api.access import readable
-from api.console.case import Row
+from api.console.case import Row, audited_rows
 from api.console.errors import Refused
 from api.elections import ElectionPublic, election_public
 from api.routes.audit import election_timeline_of
 from api.routes.elections import election_history
-from domain.access import Action, where
 from domain.context import Actor, Context
 from domain.elections.checks import candidates_needed
 from domain.elections.details import Ballot
@@ -223,13 +222,11 @@ def _round(record: ElectionRecord) -> Round:
 def _rows(
     memberflow: Memberflow, actor: Actor, election: ElectionPublic, request_id: str
 ) -> tuple[bool, list[Row]]:
-    if where(Action.AUDIT, actor.role) is not None:
-        try:
-            timeline = election_timeline_of(memberflow, actor, election.id, request_id)
-        except NotFound:  # discipline staff of another subtree: the history, as others
-            pass
-        else:
-            return True, [Row(e, e.waived, e.findings) for e in timeline.events]
+    audited = audited_rows(
+        actor, lambda: election_timeline_of(memberflow, actor, election.id, request_id)
+    )
+    if audited is not None:
+        return True, audited
     return False, [
         Row(e, [], [f for f in election.findings if f.version == e.version])
         for e in election_history(memberflow, actor, election.id)

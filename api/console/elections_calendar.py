@@ -23,19 +23,16 @@ from api.console.listing import (
     forbidden_page,
     id_in_address,
     page_number,
-    read_while_behind,
+    read_page,
     ticked,
 )
 from api.console.pages import render
 from api.console.paths import ELECTIONS
 from api.console.session import SessionCsrf, SignedIn
 from api.deps import MemberflowDep
-from api.reads import PageParams, ReadModelsDep
-from api.routes.calendar import CalendarRow, calendar_rows
-from domain.context import Actor
+from api.reads import ReadModelsDep
+from api.routes.calendar import calendar_rows
 from domain.errors import Forbidden, NotFound
-from memberflow.bootstrap import Memberflow
-from projections.service import ReadModels
 
 router = APIRouter()
 
@@ -86,7 +83,19 @@ def calendar_page(
     if scope is None:  # an administrator, who belongs to no organization
         return render(request, "elections.html", **shown, listing=listing, organization=None)
     try:
-        rows, count, behind = _rows(memberflow, read_models, actor, scope, listing, after)
+        paged = read_page(
+            lambda paging: calendar_rows(
+                memberflow,
+                read_models,
+                actor,
+                paging,
+                org=scope,
+                overdue=listing.overdue,
+            ),
+            listing.page,
+            PER_PAGE,
+            after,
+        )
     except Forbidden as refused:
         return forbidden_page(request, shown, refused)
     except NotFound:  # no such organization: 404, as the API
@@ -97,30 +106,8 @@ def calendar_page(
         **shown,
         listing=listing,
         organization=memberflow.organizations.organization(scope),
-        rows=rows,
-        count=count,
-        pages=max(1, -(-count // PER_PAGE)),
-        behind=behind,
+        rows=paged.rows,
+        count=paged.count,
+        pages=paged.pages,
+        behind=paged.behind,
     )
-
-
-def _rows(
-    memberflow: Memberflow,
-    read_models: ReadModels,
-    actor: Actor,
-    scope: UUID,
-    listing: Listing,
-    after: str,
-) -> tuple[list[CalendarRow], int, bool]:
-    """The page's rows, their count, and whether the read model is still behind ``after``: then
-    the rows as it has them, with a word that the list is being updated."""
-
-    def read(after: str | None) -> tuple[list[CalendarRow], int]:
-        paging = PageParams(page=listing.page, per_page=PER_PAGE, after=after)
-        rows, count, _ = calendar_rows(
-            memberflow, read_models, actor, paging, org=scope, overdue=listing.overdue
-        )
-        return rows, count
-
-    (rows, count), behind = read_while_behind(read, after)
-    return rows, count, behind

@@ -24,7 +24,7 @@ from api.console.listing import (
     forbidden_page,
     id_in_address,
     page_number,
-    read_while_behind,
+    read_page,
     ticked,
 )
 from api.console.pages import render
@@ -32,13 +32,10 @@ from api.console.paths import INBOX, item_page
 from api.console.session import SessionCsrf, SignedIn
 from api.console.words import step_name
 from api.deps import MemberflowDep
-from api.reads import PageParams, ReadModelsDep
-from api.routes.approvals import InboxRow, inbox_rows
-from domain.context import Actor
+from api.reads import ReadModelsDep
+from api.routes.approvals import inbox_rows
 from domain.errors import Forbidden, NotFound
 from domain.organizations import OrgKind
-from memberflow.bootstrap import Memberflow
-from projections.service import ReadModels
 
 router = APIRouter()
 
@@ -98,7 +95,20 @@ def inbox_page(
     if scope is None:  # an administrator, who belongs to no organization
         return render(request, "inbox.html", **shown, listing=listing, organization=None)
     try:
-        rows, count, behind = _rows(memberflow, read_models, actor, scope, listing, after)
+        paged = read_page(
+            lambda paging: inbox_rows(
+                memberflow,
+                read_models,
+                actor,
+                paging,
+                org=scope,
+                subtree=listing.subtree,
+                status=listing.status,
+            ),
+            listing.page,
+            PER_PAGE,
+            after,
+        )
     except Forbidden as refused:
         return forbidden_page(request, shown, refused)
     except NotFound:  # no such organization: 404, as the API
@@ -112,39 +122,11 @@ def inbox_page(
         listing=listing,
         organization=organization,
         has_subtree=organization.kind is not OrgKind.BRANCH,
-        rows=rows,
-        count=count,
-        pages=max(1, -(-count // PER_PAGE)),
-        behind=behind,
+        rows=paged.rows,
+        count=paged.count,
+        pages=paged.pages,
+        behind=paged.behind,
         done=done if done in DONE else None,
         step_name=lambda slug: step_name(slug, language),
         item_href=item_page,
     )
-
-
-def _rows(
-    memberflow: Memberflow,
-    read_models: ReadModels,
-    actor: Actor,
-    scope: UUID,
-    listing: Listing,
-    after: str,
-) -> tuple[list[InboxRow], int, bool]:
-    """The page's rows, their count, and whether the read model is still behind ``after``: then
-    the rows as it has them, with a word that the list is being updated, not an error page."""
-
-    def read(after: str | None) -> tuple[list[InboxRow], int]:
-        paging = PageParams(page=listing.page, per_page=PER_PAGE, after=after)
-        rows, count, _ = inbox_rows(
-            memberflow,
-            read_models,
-            actor,
-            paging,
-            org=scope,
-            subtree=listing.subtree,
-            status=listing.status,
-        )
-        return rows, count
-
-    (rows, count), behind = read_while_behind(read, after)
-    return rows, count, behind

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from starlette.requests import Request
@@ -15,7 +16,7 @@ from starlette.responses import Response
 from api.console.errors import Refused
 from api.console.notices import notice_of
 from api.console.pages import render
-from api.reads import AFTER, ReadModelBehind
+from api.reads import AFTER, PageParams, ReadModelBehind
 from domain.bounds import PAGE_MAX
 from domain.errors import Forbidden
 
@@ -43,6 +44,35 @@ def forbidden_page(request: Request, shown: dict[str, Any], refused: Forbidden) 
     """An organization outside the jurisdiction: 403 with MF-ACCESS's sentence, as the API."""
     notice = notice_of(refused)
     return render(request, "refused.html", **shown, status=403, message="forbidden", notice=notice)
+
+
+@dataclass(frozen=True, slots=True)
+class Paged(Generic[T]):
+    """One page of a list as the API's list function reads it, with what the page shows of it."""
+
+    rows: list[T]
+    count: int  # in all pages
+    pages: int
+    behind: bool  # the read model had not reached the reader's last write in time
+
+
+def read_page(
+    read: Callable[[PageParams], tuple[list[T], int, Any]], page: int, per_page: int, after: str
+) -> Paged[T]:
+    """Page ``page`` of a list read by one of the API's list functions (rows, count, positions),
+    waiting for ``after`` as ``read_while_behind`` does."""
+
+    def rows(position: str | None) -> tuple[list[T], int]:
+        found, count, _ = read(PageParams(page=page, per_page=per_page, after=position))
+        return found, count
+
+    (found, count), behind = read_while_behind(rows, after)
+    return Paged(found, count, page_count(count, per_page), behind)
+
+
+def page_count(count: int, per_page: int) -> int:
+    """How many pages ``count`` rows make (one, however few)."""
+    return max(1, -(-count // per_page))
 
 
 def read_while_behind(read: Callable[[str | None], T], after: str) -> tuple[T, bool]:
