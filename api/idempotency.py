@@ -94,6 +94,7 @@ class IdempotentWrites:
             answer = Response(kept, row.answer_status or 200, headers, media_type)
             await answer(scope, replay, send)
             return
+        idempotency.recorded = recorded  # the command bus need not ask again
         answered = _Answer(send)
         token = REQUESTED.set(idempotency)
         try:

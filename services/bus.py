@@ -87,10 +87,9 @@ class CommandBus:
         )
         requested = REQUESTED.get()
         idempotency = requested.take() if requested else None
-        recorded = self.keys.find(idempotency) if idempotency else None
-        if idempotency and recorded:
+        if idempotency and idempotency.recorded:  # found when the request came
             bound.info("command.repeated", outcome="repeated", key=idempotency.key)
-            return _repeated(idempotency, recorded)
+            return _repeated(idempotency, idempotency.recorded)
         try:
             outcome = self._handle(command, actor, request_id, idempotency)
         except Forbidden as forbidden:  # refused before the handler read anything

@@ -43,12 +43,14 @@ class KeyReused(Exception):
 
 @dataclass(eq=False)
 class Idempotency:
-    """The key of the request being served, and what became of it: ``log`` and ``remembered``
-    once a command was recorded (or found recorded) with it."""
+    """The key of the request being served: what the stores held under it when the request came
+    (``recorded``: the HTTP layer asks them first, once), and ``log``, where its command was
+    recorded or found."""
 
     actor: str
     key: str
     fingerprint: str  # of the request: method, path, query, If-Match and body
+    recorded: Recorded | None = None
     used: bool = False  # a request's key belongs to its first command only
     log: str | None = field(default=None)
 
